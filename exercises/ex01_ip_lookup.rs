@@ -1,0 +1,1 @@
+//! Exercise placeholder: filled in by the lesson's issue.

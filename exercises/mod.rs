@@ -1,0 +1,6 @@
+//! Your work: one file per lesson step. Fill in each `todo!()` until `cargo test` passes.
+pub mod ex01_ip_lookup;
+pub mod ex02_port_ranges;
+pub mod ex03_socket2_listener;
+pub mod ex04_time_server;
+pub mod ex05_time_client;

@@ -1,0 +1,1 @@
+//! Solution placeholder: filled in by the lesson's issue.

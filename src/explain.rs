@@ -1,0 +1,139 @@
+//! Socket errors, explained in one sentence a beginner can act on.
+//!
+//! The operating system reports a failed `bind` or `connect` with a terse code
+//! ("Address already in use (os error 98)"). That is the truth, but not yet help. The examples
+//! pass such errors through these functions so that the message says what failed, for which
+//! address, and what to do next — and which chapter of the book explains why.
+
+use std::io;
+use std::net::SocketAddr;
+
+/// Explains why a server could not start listening on `addr` (socket, bind or listen failed).
+///
+/// ```
+/// use std::io;
+/// use std::net::SocketAddr;
+/// let addr: SocketAddr = "127.0.0.1:8000".parse().unwrap(); // a literal: cannot fail
+/// let err = io::Error::from(io::ErrorKind::AddrInUse);
+/// let text = net_basics::explain::bind_error(addr, &err);
+/// assert!(text.contains("127.0.0.1:8000 is already in use"));
+/// ```
+pub fn bind_error(addr: SocketAddr, err: &io::Error) -> String {
+    let port = addr.port();
+    match err.kind() {
+        io::ErrorKind::AddrInUse => format!(
+            "cannot listen on {addr}: {addr} is already in use — another program (perhaps an \
+             earlier server you did not stop) holds port {port}; find it with `ss -ltnp 'sport = :{port}'` \
+             and stop it, or pick another port such as {ip}:0 (see book chapter 4)",
+            ip = bracketed_ip(addr)
+        ),
+        io::ErrorKind::PermissionDenied => format!(
+            "cannot listen on {addr}: permission denied — ports below 1024 are well-known ports \
+             reserved for system services; use a dynamic port such as 8000 (see book chapter 2)"
+        ),
+        io::ErrorKind::AddrNotAvailable => format!(
+            "cannot listen on {addr}: {ip} is not an address of this machine — a server can only \
+             bind to its own addresses; list them with `cargo run --example 01_ip_lookup`, or use \
+             127.0.0.1 (see book chapter 1)",
+            ip = addr.ip()
+        ),
+        _ => format!("cannot listen on {addr}: {err}"),
+    }
+}
+
+/// Explains why a client could not connect to the server at `addr`.
+///
+/// ```
+/// use std::io;
+/// use std::net::SocketAddr;
+/// let addr: SocketAddr = "127.0.0.1:8000".parse().unwrap(); // a literal: cannot fail
+/// let err = io::Error::from(io::ErrorKind::ConnectionRefused);
+/// let text = net_basics::explain::connect_error(addr, &err);
+/// assert!(text.starts_with("could not connect to 127.0.0.1:8000: connection refused"));
+/// ```
+pub fn connect_error(addr: SocketAddr, err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::ConnectionRefused => format!(
+            "could not connect to {addr}: connection refused — no server is listening there; \
+             start it with `cargo run --example 04_time_server`"
+        ),
+        io::ErrorKind::TimedOut => format!(
+            "could not connect to {addr}: timed out — nothing answered; check the address, and \
+             that no firewall drops the connection (see the Troubleshooting appendix)"
+        ),
+        io::ErrorKind::AddrNotAvailable | io::ErrorKind::NetworkUnreachable => format!(
+            "could not connect to {addr}: no route to that address from this machine \
+             (see book chapter 1)"
+        ),
+        _ => format!("could not connect to {addr}: {err}"),
+    }
+}
+
+/// Explains an error on a connection that was working: the peer went away or reset it.
+pub fn connection_lost(addr: SocketAddr, err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::BrokenPipe
+        | io::ErrorKind::ConnectionReset
+        | io::ErrorKind::ConnectionAborted
+        | io::ErrorKind::UnexpectedEof => {
+            format!("the server at {addr} went away (connection closed: {err})")
+        }
+        _ => format!("connection to {addr} failed: {err}"),
+    }
+}
+
+/// `127.0.0.1` for IPv4, `[::1]` for IPv6: how an IP is written in front of `:port`.
+fn bracketed_ip(addr: SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(v4) => v4.ip().to_string(),
+        SocketAddr::V6(v6) => format!("[{}]", v6.ip()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addr(text: &str) -> SocketAddr {
+        text.parse().expect("test addresses are valid literals")
+    }
+
+    #[test]
+    fn every_startup_error_names_the_address_and_a_next_step() {
+        let cases = [
+            (io::ErrorKind::AddrInUse, "already in use", "chapter 4"),
+            (io::ErrorKind::PermissionDenied, "well-known", "chapter 2"),
+            (io::ErrorKind::AddrNotAvailable, "not an address of this machine", "chapter 1"),
+        ];
+        for (kind, what, chapter) in cases {
+            let text = bind_error(addr("127.0.0.1:80"), &io::Error::from(kind));
+            assert!(text.contains("127.0.0.1:80"), "{kind:?}: names the address: {text}");
+            assert!(text.contains(what), "{kind:?}: says {what:?}: {text}");
+            assert!(text.contains(chapter), "{kind:?}: points at {chapter}: {text}");
+        }
+    }
+
+    #[test]
+    fn ipv6_suggestion_is_bracketed() {
+        let text = bind_error(addr("[::1]:8000"), &io::Error::from(io::ErrorKind::AddrInUse));
+        assert!(text.contains("[::1]:0"), "{text}");
+    }
+
+    #[test]
+    fn refused_connection_tells_how_to_start_the_server() {
+        let text = connect_error(
+            addr("127.0.0.1:8000"),
+            &io::Error::from(io::ErrorKind::ConnectionRefused),
+        );
+        assert!(text.contains("cargo run --example 04_time_server"), "{text}");
+    }
+
+    #[test]
+    fn a_reset_means_the_server_went_away() {
+        let text = connection_lost(
+            addr("127.0.0.1:8000"),
+            &io::Error::from(io::ErrorKind::ConnectionReset),
+        );
+        assert!(text.contains("went away"), "{text}");
+    }
+}

@@ -1,0 +1,48 @@
+//! # net-basics — a first lesson in network programming, in Rust
+//!
+//! This crate brings a classic first network lesson to Rust: what an **IP address** is, what
+//! **ports** are, what **TCP** is, what a **socket** is — and, as the exercise, a **time service**:
+//! a client sends its local time (`%Y-%m-%d %H:%M:%S`) to a server every second, and the server
+//! prints each time it receives.
+//!
+//! There are three ways in, and they go together:
+//!
+//! | you want to…            | type                                                                 |
+//! |-------------------------|----------------------------------------------------------------------|
+//! | **run** the lesson      | `cargo run --example 04_time_server`, then in a 2nd terminal `cargo run --example 05_time_client` |
+//! | **do** the exercises    | edit `exercises/exNN_*.rs` until `cargo test` is green; `cargo run` shows your progress |
+//! | **read** the book       | `mdbook serve book` and open <http://localhost:3000>                 |
+//!
+//! ## How the exercises are graded
+//!
+//! Your work lives in `exercises/`, the reference answers in `solutions/`. Both are compiled as
+//! modules of this library ([`exercises`] and [`solutions`]), and the tests in `tests/exNN_*.rs`
+//! import neither by name: they import [`answers`], which points at your `exercises/` by default
+//! and at `solutions/` when the feature `solutions` is on. The same tests therefore grade you
+//! (`cargo test`) and prove the reference (`cargo test --features solutions`).
+//!
+//! ## Shared building blocks
+//!
+//! The examples are complete programs. Where a piece is used by several of them it lives here:
+//! [`time_protocol`] (the sans-IO decoder of the time service) and [`explain`] (startup and
+//! connection errors turned into one sentence a beginner can act on).
+
+pub mod explain;
+pub mod time_protocol;
+
+/// Your work: the exercise stubs in `exercises/`. Replace each `todo!()` until `cargo test` passes.
+#[path = "../exercises/mod.rs"]
+pub mod exercises;
+
+/// The reference answers in `solutions/`. Try the exercise first; read these after.
+#[path = "../solutions/mod.rs"]
+pub mod solutions;
+
+/// What the exercise tests grade: your [`exercises`] by default, the [`solutions`] with
+/// `--features solutions`. Tests import `net_basics::answers::exNN_…`, never a module by name.
+#[cfg(not(feature = "solutions"))]
+pub use exercises as answers;
+/// What the exercise tests grade: your [`exercises`] by default, the [`solutions`] with
+/// `--features solutions`. Tests import `net_basics::answers::exNN_…`, never a module by name.
+#[cfg(feature = "solutions")]
+pub use solutions as answers;

@@ -1,0 +1,393 @@
+//! The time protocol of chapter 5, and its decoder.
+//!
+//! # Why a decoder at all
+//!
+//! TCP delivers a **byte stream**, not messages (chapter 3). Three timestamps the client wrote one
+//! by one may arrive in one `read`; one timestamp may arrive in two. So the receiver needs a rule
+//! that says where a message ends — *framing*. Ours:
+//!
+//! * A message is a local timestamp `YYYY-MM-DD HH:MM:SS` ([`FORMAT`], always [`TIMESTAMP_LEN`]
+//!   = 19 bytes). Our client ends each one with `\n` (*delimiter framing*).
+//! * The lesson's original Python client sends bare 19-byte timestamps back to back, with no
+//!   delimiter (*fixed-length framing*, by accident). We accept that too, and `\r\n` endings.
+//! * So: after leading whitespace, 19 bytes that parse as a timestamp are a message. Anything
+//!   else runs to the next `\n` and is reported as [`Message::NotATimestamp`] (escaped and
+//!   shortened, so a terminal never sees raw control bytes), and decoding goes on.
+//! * A line longer than [`MAX_LINE`] bytes without `\n` is an error ([`LineTooLong`]): a peer
+//!   must not make us buffer without bound.
+//!
+//! # Why sans-IO
+//!
+//! [`TimestampDecoder`] never touches a socket: bytes go in with [`push`](TimestampDecoder::push),
+//! messages come out of [`next_message`](TimestampDecoder::next_message). The server feeds it
+//! whatever each `read` returned; tests feed it the same bytes whole, coalesced or one byte at a
+//! time, and check that the messages are the same.
+//!
+//! ```
+//! use net_basics::time_protocol::{Message, TimestampDecoder};
+//!
+//! let mut decoder = TimestampDecoder::new();
+//! decoder.push(b"2026-11-25 09:50:00\n2026-11-25 09:5"); // one and a half messages
+//! let first = decoder.next_message().unwrap(); // Ok: no line is over the limit here
+//! assert_eq!(first.unwrap().to_string(), "2026-11-25 09:50:00");
+//! assert_eq!(decoder.next_message().unwrap(), None); // the half waits for more bytes
+//! decoder.push(b"0:01\n");
+//! assert!(matches!(decoder.next_message(), Ok(Some(Message::Timestamp(_)))));
+//! ```
+
+use std::fmt;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+/// The timestamp format of the lesson, for chrono's `format` and `parse_from_str`.
+pub const FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
+/// Every timestamp in [`FORMAT`] is exactly this many bytes: `2026-11-25 09:50:00`.
+pub const TIMESTAMP_LEN: usize = 19;
+
+/// The longest line (in bytes, without its `\n`) that the decoder buffers before giving up.
+pub const MAX_LINE: usize = 1024;
+
+/// How many characters of a bad line [`Message::NotATimestamp`] shows before it shortens it.
+pub const SHOWN_CHARS: usize = 40;
+
+/// One timestamp as received: its 19 bytes of text, already checked to be a real date and time.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Timestamp {
+    text: [u8; TIMESTAMP_LEN],
+    time: NaiveDateTime,
+}
+
+impl Timestamp {
+    /// Parses exactly `YYYY-MM-DD HH:MM:SS` (digits where the format has digits, a real
+    /// calendar date and clock time); `None` otherwise.
+    pub fn parse(bytes: &[u8]) -> Option<Timestamp> {
+        let text: [u8; TIMESTAMP_LEN] = bytes.try_into().ok()?;
+        const SHAPE: &[u8; TIMESTAMP_LEN] = b"dddd-dd-dd dd:dd:dd";
+        let shaped = text.iter().zip(SHAPE).all(|(&byte, &want)| match want {
+            b'd' => byte.is_ascii_digit(),
+            _ => byte == want,
+        });
+        if !shaped {
+            return None;
+        }
+        let number = |range: std::ops::Range<usize>| {
+            text[range]
+                .iter()
+                .fold(0u32, |n, digit| n * 10 + u32::from(digit - b'0'))
+        };
+        let year = i32::try_from(number(0..4)).ok()?;
+        let date = NaiveDate::from_ymd_opt(year, number(5..7), number(8..10))?;
+        let time = NaiveTime::from_hms_opt(number(11..13), number(14..16), number(17..19))?;
+        Some(Timestamp {
+            text,
+            time: date.and_time(time),
+        })
+    }
+
+    /// The timestamp as the client wrote it, e.g. `2026-11-25 09:50:00`.
+    pub fn as_str(&self) -> &str {
+        // `parse` accepted only ASCII digits, '-', ' ' and ':', so this cannot fail.
+        std::str::from_utf8(&self.text).expect("a parsed timestamp is ASCII")
+    }
+
+    /// The date and time it names (local time of the client; the protocol carries no zone).
+    pub fn date_time(&self) -> NaiveDateTime {
+        self.time
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Timestamp({})", self.as_str())
+    }
+}
+
+/// One message taken off the byte stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Message {
+    /// A well-formed timestamp.
+    Timestamp(Timestamp),
+    /// A line that is not a timestamp: escaped (printable, no control bytes, `\xNN` for bytes
+    /// that are not UTF-8) and shortened to [`SHOWN_CHARS`] characters.
+    NotATimestamp(String),
+}
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Message::Timestamp(timestamp) => write!(f, "{timestamp}"),
+            Message::NotATimestamp(shown) => write!(f, "not a timestamp: \"{shown}\""),
+        }
+    }
+}
+
+/// A peer sent more than [`MAX_LINE`] bytes without a `\n`. The connection should be closed:
+/// the decoder refuses to buffer more (and stays in this state).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineTooLong;
+
+impl fmt::Display for LineTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line too long: more than {MAX_LINE} bytes without a newline; a timestamp is {TIMESTAMP_LEN} bytes"
+        )
+    }
+}
+
+impl std::error::Error for LineTooLong {}
+
+/// Turns a byte stream, pushed in pieces of any size, into [`Message`]s. See the module docs.
+#[derive(Debug, Default)]
+pub struct TimestampDecoder {
+    /// Bytes received but not yet decoded start at `buffer[start]`.
+    buffer: Vec<u8>,
+    start: usize,
+    too_long: bool,
+}
+
+impl TimestampDecoder {
+    /// A decoder with nothing buffered.
+    pub fn new() -> TimestampDecoder {
+        TimestampDecoder::default()
+    }
+
+    /// Appends bytes just read from the stream. Call [`next_message`](Self::next_message) until
+    /// it returns `Ok(None)` afterwards.
+    pub fn push(&mut self, bytes: &[u8]) {
+        if self.start > 0 && self.start == self.buffer.len() {
+            // Everything was decoded: reuse the allocation from its beginning.
+            self.buffer.clear();
+            self.start = 0;
+        } else if self.start > 4096 && self.start * 2 > self.buffer.len() {
+            // Drop decoded bytes now and then, so the buffer does not grow forever.
+            self.buffer.drain(..self.start);
+            self.start = 0;
+        }
+        self.buffer.extend_from_slice(bytes);
+    }
+
+    /// How many bytes are buffered and not yet decoded.
+    pub fn buffered(&self) -> usize {
+        self.buffer.len() - self.start
+    }
+
+    /// The next complete message, `Ok(None)` when more bytes are needed, or [`LineTooLong`].
+    pub fn next_message(&mut self) -> Result<Option<Message>, LineTooLong> {
+        if self.too_long {
+            return Err(LineTooLong);
+        }
+        // Leading whitespace (including the `\n` or `\r\n` that ended the last message) is
+        // not part of any message.
+        let pending = &self.buffer[self.start..];
+        let skip = pending
+            .iter()
+            .position(|byte| !byte.is_ascii_whitespace())
+            .unwrap_or(pending.len());
+        self.start += skip;
+        let pending = &self.buffer[self.start..];
+
+        // Fixed length: 19 bytes that parse are a message, whatever follows them.
+        if let Some(timestamp) = pending.get(..TIMESTAMP_LEN).and_then(Timestamp::parse) {
+            self.start += TIMESTAMP_LEN;
+            return Ok(Some(Message::Timestamp(timestamp)));
+        }
+        // Delimiter: anything else runs to the next `\n` — if one comes within MAX_LINE bytes.
+        let window = &pending[..pending.len().min(MAX_LINE + 1)];
+        match window.iter().position(|&byte| byte == b'\n') {
+            Some(end) => {
+                let line = &pending[..end];
+                let message = Message::NotATimestamp(escape_and_shorten(line));
+                self.start += end + 1;
+                Ok(Some(message))
+            }
+            None if window.len() > MAX_LINE => {
+                self.too_long = true;
+                Err(LineTooLong)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Call at end-of-stream: whatever is left over (a message cut short) as a
+    /// [`Message::NotATimestamp`], so nothing received goes unreported. Empties the decoder.
+    pub fn finish(&mut self) -> Option<Message> {
+        let rest = &self.buffer[self.start..];
+        let rest = rest.trim_ascii();
+        let message = (!rest.is_empty() && !self.too_long)
+            .then(|| Message::NotATimestamp(escape_and_shorten(rest)));
+        self.buffer.clear();
+        self.start = 0;
+        message
+    }
+}
+
+/// Makes received bytes safe and short to print: valid UTF-8 is kept (control characters and
+/// quotes escaped, like Rust's `{:?}`), invalid bytes become `\xNN`, a trailing `\r` is
+/// dropped, and after [`SHOWN_CHARS`] characters the rest is replaced by `… (N bytes)`.
+pub fn escape_and_shorten(line: &[u8]) -> String {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let mut shown = String::new();
+    let mut chars = 0;
+    'chunks: for chunk in line.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if chars == SHOWN_CHARS {
+                break 'chunks;
+            }
+            shown.extend(c.escape_debug());
+            chars += 1;
+        }
+        for byte in chunk.invalid() {
+            if chars == SHOWN_CHARS {
+                break 'chunks;
+            }
+            shown.push_str(&format!("\\x{byte:02x}"));
+            chars += 1;
+        }
+    }
+    if chars == SHOWN_CHARS && more_chars_than(line, SHOWN_CHARS) {
+        shown.push_str(&format!("… ({} bytes)", line.len()));
+    }
+    shown
+}
+
+/// Whether `line` holds more than `limit` characters (counting each invalid byte as one).
+fn more_chars_than(line: &[u8], limit: usize) -> bool {
+    let count: usize = line
+        .utf8_chunks()
+        .map(|chunk| chunk.valid().chars().count() + chunk.invalid().len())
+        .sum();
+    count > limit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decodes `stream` delivered in pieces of `piece` bytes; returns what the server would print.
+    fn decode(stream: &[u8], piece: usize) -> Vec<String> {
+        let mut decoder = TimestampDecoder::new();
+        let mut out = Vec::new();
+        for chunk in stream.chunks(piece.max(1)) {
+            decoder.push(chunk);
+            loop {
+                match decoder.next_message() {
+                    Ok(Some(message)) => out.push(message.to_string()),
+                    Ok(None) => break,
+                    Err(too_long) => {
+                        out.push(too_long.to_string());
+                        return out;
+                    }
+                }
+            }
+        }
+        out.extend(decoder.finish().map(|message| message.to_string()));
+        out
+    }
+
+    /// Same messages whether the stream arrives whole, coalesced, or byte by byte.
+    fn decode_every_way(stream: &[u8]) -> Vec<String> {
+        let whole = decode(stream, stream.len());
+        for piece in [1, 2, 3, 7, 19, 20, 64] {
+            assert_eq!(decode(stream, piece), whole, "pieces of {piece} bytes");
+        }
+        whole
+    }
+
+    const T1: &str = "2026-11-25 09:50:00";
+    const T2: &str = "2026-11-25 09:50:01";
+
+    #[test]
+    fn newline_framed_timestamps() {
+        let stream = format!("{T1}\n{T2}\n");
+        assert_eq!(decode_every_way(stream.as_bytes()), [T1, T2]);
+    }
+
+    #[test]
+    fn crlf_and_bare_back_to_back_timestamps() {
+        assert_eq!(decode_every_way(format!("{T1}\r\n{T2}\r\n").as_bytes()), [T1, T2]);
+        assert_eq!(decode_every_way(format!("{T1}{T2}{T1}").as_bytes()), [T1, T2, T1]);
+    }
+
+    #[test]
+    fn a_bad_line_is_reported_and_decoding_goes_on() {
+        let stream = [
+            format!("hello\n{T1}\n\u{1b}[2J").as_bytes(),
+            b"\xff\n",
+            format!("{T2}\n").as_bytes(),
+        ]
+        .concat();
+        assert_eq!(
+            decode_every_way(&stream),
+            [
+                "not a timestamp: \"hello\"",
+                T1,
+                "not a timestamp: \"\\u{1b}[2J\\xff\"",
+                T2
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_and_split_characters_never_panic() {
+        let mut stream = b"caf\xc3\xa9 \xff\xfe\n".to_vec();
+        stream.extend_from_slice(T1.as_bytes());
+        assert_eq!(
+            decode_every_way(&stream),
+            ["not a timestamp: \"café \\xff\\xfe\"", T1]
+        );
+    }
+
+    #[test]
+    fn impossible_dates_are_not_timestamps() {
+        for bad in ["2026-13-01 00:00:00", "2026-02-30 00:00:00", "2026-11-25 24:00:00"] {
+            let shown = decode_every_way(format!("{bad}\n").as_bytes());
+            assert_eq!(shown, [format!("not a timestamp: \"{bad}\"")], "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_message_cut_short_at_the_end_is_reported() {
+        assert_eq!(
+            decode_every_way(format!("{T1}\n2026-11-").as_bytes()),
+            [T1, "not a timestamp: \"2026-11-\""]
+        );
+    }
+
+    #[test]
+    fn long_bad_lines_are_shortened() {
+        let line = "x".repeat(100);
+        let shown = decode_every_way(format!("{line}\n").as_bytes());
+        assert_eq!(shown, [format!("not a timestamp: \"{}… (100 bytes)\"", "x".repeat(40))]);
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_refused_at_the_same_point_however_it_arrives() {
+        let mut stream = vec![b'x'; MAX_LINE + 1];
+        stream.push(b'\n');
+        assert_eq!(decode_every_way(&stream), [LineTooLong.to_string()]);
+        // Exactly MAX_LINE bytes and a newline is still a (bad) line, not an error.
+        let ok = [vec![b'y'; MAX_LINE], b"\n".to_vec()].concat();
+        assert_eq!(decode_every_way(&ok).len(), 1);
+        assert!(decode_every_way(&ok)[0].starts_with("not a timestamp"));
+    }
+
+    #[test]
+    fn the_buffer_does_not_grow_with_the_stream() {
+        let mut decoder = TimestampDecoder::new();
+        let line = format!("{T1}\n");
+        for _ in 0..10_000 {
+            decoder.push(line.as_bytes());
+            while let Ok(Some(_)) = decoder.next_message() {}
+        }
+        assert_eq!(decoder.buffered(), 0);
+        assert!(decoder.buffer.capacity() < 64 * 1024);
+    }
+}
