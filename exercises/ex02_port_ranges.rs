@@ -8,7 +8,7 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PortClass {
     /// 0–1023: reserved for well-known services (ssh 22, http 80, https 443, …). Avoid them for
-    /// your own programs; on Linux and macOS, listening on one needs administrator rights.
+    /// your own programs; on Linux, listening on one needs administrator rights.
     WellKnown,
     /// 1024–65535: free for your own programs (the lesson's time server uses 8000).
     Dynamic,
