@@ -1,1 +1,119 @@
-//! Exercise placeholder: filled in by the lesson's issue.
+//! Exercise 2: port numbers, their ranges, and reading one from text — book chapter 2.
+//! Replace each `todo!()`; check with `cargo test --test ex02_port_ranges`.
+
+use std::fmt;
+
+// ANCHOR: port_class
+/// The lesson's split of the 65,536 ports (0–65535) into two ranges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PortClass {
+    /// 0–1023: reserved for well-known services (ssh 22, http 80, https 443, …). Avoid them for
+    /// your own programs; on Linux, listening on one needs administrator rights.
+    WellKnown,
+    /// 1024–65535: free for your own programs (the lesson's time server uses 8000).
+    Dynamic,
+}
+// ANCHOR_END: port_class
+
+/// `well-known` or `dynamic`, as the examples print it.
+impl fmt::Display for PortClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `pad` (not `write_str`) so that `{:<10}` lines names up in a table.
+        f.pad(match self {
+            PortClass::WellKnown => "well-known",
+            PortClass::Dynamic => "dynamic",
+        })
+    }
+}
+
+// ANCHOR: iana_range
+/// IANA's finer split of the same ports into three ranges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IanaRange {
+    /// 0–1023, "system" (well-known) ports: assigned to standard services.
+    System,
+    /// 1024–49151, "user" (registered) ports: programs may register one with IANA, like
+    /// PostgreSQL's 5432; nothing stops you from using an unregistered one.
+    User,
+    /// 49152–65535, "dynamic" (private, ephemeral) ports: never assigned; for short-lived use.
+    Dynamic,
+}
+// ANCHOR_END: iana_range
+
+/// `system`, `user` or `dynamic`, as the examples print it.
+impl fmt::Display for IanaRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            IanaRange::System => "system",
+            IanaRange::User => "user",
+            IanaRange::Dynamic => "dynamic",
+        })
+    }
+}
+
+// ANCHOR: port_error
+/// Why a text is not a port number. Each message names the valid range, so the user can fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PortError {
+    /// Nothing given (or only spaces).
+    Empty,
+    /// Not a whole number, such as `http` or `80.5`. Holds the text, without surrounding spaces.
+    NotANumber(String),
+    /// A number below 0, such as `-1`. Holds the text, without surrounding spaces.
+    Negative(String),
+    /// A number above 65535, such as `70000`. Holds the text, without surrounding spaces.
+    TooLarge(String),
+}
+
+impl fmt::Display for PortError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PortError::Empty => write!(f, "no port given: a port is a number from 0 to 65535"),
+            PortError::NotANumber(text) => write!(
+                f,
+                "{text:?} is not a port number: a port is a whole number from 0 to 65535"
+            ),
+            PortError::Negative(text) => write!(
+                f,
+                "{text:?} is negative: a port is a number from 0 to 65535"
+            ),
+            PortError::TooLarge(text) => write!(
+                f,
+                "{text:?} is too large: a port is a number from 0 to 65535 (it must fit in 16 bits)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PortError {}
+// ANCHOR_END: port_error
+
+// ANCHOR: classify_port
+/// The lesson's range of `port`: [`PortClass::WellKnown`] for 0–1023, [`PortClass::Dynamic`] for
+/// 1024–65535.
+pub fn classify_port(port: u16) -> PortClass {
+    // TODO: return the lesson's range (well-known or dynamic) that contains `port`.
+    todo!("exercise 2: implement classify_port — book chapter 2, 'Well-known and dynamic ports'")
+}
+// ANCHOR_END: classify_port
+
+// ANCHOR: iana_range_fn
+/// IANA's range of `port`: [`IanaRange::System`] for 0–1023, [`IanaRange::User`] for
+/// 1024–49151, [`IanaRange::Dynamic`] for 49152–65535.
+pub fn iana_range(port: u16) -> IanaRange {
+    // TODO: return IANA's range (system, user or dynamic) that contains `port`.
+    todo!("exercise 2: implement iana_range — book chapter 2, 'IANA's three ranges'")
+}
+// ANCHOR_END: iana_range_fn
+
+// ANCHOR: parse_port
+/// Reads a port number from text such as `"8000"` (spaces around it are fine).
+///
+/// Errors: [`PortError::Empty`] for `""`, [`PortError::Negative`] for `"-1"`,
+/// [`PortError::TooLarge`] for `"70000"`, [`PortError::NotANumber`] for `"http"`; each holds
+/// the text without the surrounding spaces.
+pub fn parse_port(text: &str) -> Result<u16, PortError> {
+    // TODO: read the number; for each way it can go wrong, return the matching PortError.
+    todo!("exercise 2: implement parse_port — book chapter 2, 'Reading a port from the user'")
+}
+// ANCHOR_END: parse_port

@@ -1,0 +1,146 @@
+//! Exercise 2: `classify_port`, `iana_range` and `parse_port` — book chapter 2.
+//!
+//! Run just these with `cargo test --test ex02_port_ranges`. The tables walk every edge of every
+//! range (0, 1023, 1024, 49151, 49152, 65535) and every way a port can be typed wrong.
+
+use net_basics::answers::ex02_port_ranges::{
+    IanaRange, PortClass, PortError, classify_port, iana_range, parse_port,
+};
+
+#[test]
+#[rustfmt::skip]
+fn classify_port_splits_at_1024() {
+    let cases = [
+        (0, PortClass::WellKnown, "0 is the first port; 0–1023 are well-known"),
+        (22, PortClass::WellKnown, "22 is ssh; 0–1023 are well-known"),
+        (80, PortClass::WellKnown, "80 is http; 0–1023 are well-known"),
+        (443, PortClass::WellKnown, "443 is https; 0–1023 are well-known"),
+        (1023, PortClass::WellKnown, "1023 is the last well-known port (0–1023)"),
+        (1024, PortClass::Dynamic, "1024 is the first dynamic port (1024–65535)"),
+        (8000, PortClass::Dynamic, "8000 (the time server's port) is in 1024–65535, dynamic"),
+        (49151, PortClass::Dynamic, "49151 is in 1024–65535, dynamic"),
+        (49152, PortClass::Dynamic, "49152 is in 1024–65535, dynamic"),
+        (65535, PortClass::Dynamic, "65535 is the last port; 1024–65535 are dynamic"),
+    ];
+    for (port, expected, why) in cases {
+        let got = classify_port(port);
+        assert_eq!(
+            got, expected,
+            "expected {expected:?} for {port}, got {got:?}: {why} — see book chapter 2, 'Well-known and dynamic ports'"
+        );
+    }
+}
+
+#[test]
+#[rustfmt::skip]
+fn iana_range_has_three_ranges() {
+    let cases = [
+        (0, IanaRange::System, "0 is the first system port (0–1023)"),
+        (1023, IanaRange::System, "1023 is the last system port (0–1023)"),
+        (1024, IanaRange::User, "1024 is the first user (registered) port (1024–49151)"),
+        (5432, IanaRange::User, "5432 (PostgreSQL) is a registered user port (1024–49151)"),
+        (8000, IanaRange::User, "8000 is in 1024–49151, the user range"),
+        (49151, IanaRange::User, "49151 is the last user port (1024–49151)"),
+        (49152, IanaRange::Dynamic, "49152 is the first dynamic port (49152–65535)"),
+        (60999, IanaRange::Dynamic, "60999 is in 49152–65535, the dynamic range"),
+        (65535, IanaRange::Dynamic, "65535 is the last dynamic port (49152–65535)"),
+    ];
+    for (port, expected, why) in cases {
+        let got = iana_range(port);
+        assert_eq!(
+            got, expected,
+            "expected {expected:?} for {port}, got {got:?}: {why} — see book chapter 2, 'IANA's three ranges'"
+        );
+    }
+}
+
+/// Checks `parse_port` on every input of `cases`, with a message that teaches.
+fn check_parse(cases: &[(&str, Result<u16, PortError>, &str)]) {
+    for (text, expected, why) in cases {
+        let got = parse_port(text);
+        assert_eq!(
+            &got, expected,
+            "expected {expected:?} for {text:?}, got {got:?}: {why} — see book chapter 2, 'Reading a port from the user'"
+        );
+    }
+}
+
+#[test]
+#[rustfmt::skip]
+fn parse_port_reads_every_valid_port() {
+    check_parse(&[
+        ("0", Ok(0), "0 is the smallest port"),
+        ("80", Ok(80), "80 is a port"),
+        ("1023", Ok(1023), "1023 is a port"),
+        ("1024", Ok(1024), "1024 is a port"),
+        ("8000", Ok(8000), "8000 is a port"),
+        ("49151", Ok(49151), "49151 is a port"),
+        ("49152", Ok(49152), "49152 is a port"),
+        ("65535", Ok(65535), "65535 is the largest port"),
+        (" 8000 ", Ok(8000), "spaces around the number do not matter"),
+        ("8000\n", Ok(8000), "a line read from the keyboard ends in a newline; it does not matter"),
+    ]);
+}
+
+#[test]
+#[rustfmt::skip]
+fn parse_port_says_when_nothing_was_given() {
+    check_parse(&[
+        ("", Err(PortError::Empty), "an empty text holds no port"),
+        ("   ", Err(PortError::Empty), "only spaces is as good as nothing"),
+    ]);
+}
+
+#[test]
+#[rustfmt::skip]
+fn parse_port_says_when_the_text_is_not_a_number() {
+    let not_a_number = |text: &str| Err(PortError::NotANumber(text.to_string()));
+    check_parse(&[
+        ("http", not_a_number("http"), "a service name is not its port number"),
+        ("80.5", not_a_number("80.5"), "a port is a whole number"),
+        ("0x50", not_a_number("0x50"), "ports are written in decimal"),
+        ("8 0", not_a_number("8 0"), "a space inside makes it two numbers, not one"),
+        ("-", not_a_number("-"), "a minus sign alone is no number"),
+        (" http ", not_a_number("http"), "the error holds the text without its surrounding spaces"),
+    ]);
+}
+
+#[test]
+#[rustfmt::skip]
+fn parse_port_says_when_the_number_is_negative() {
+    let negative = |text: &str| Err(PortError::Negative(text.to_string()));
+    check_parse(&[
+        ("-1", negative("-1"), "ports start at 0"),
+        ("-8000", negative("-8000"), "ports start at 0"),
+        ("-99999999999999999999999", negative("-99999999999999999999999"), "a negative number is negative, however long"),
+    ]);
+}
+
+#[test]
+#[rustfmt::skip]
+fn parse_port_says_when_the_number_is_too_large() {
+    let too_large = |text: &str| Err(PortError::TooLarge(text.to_string()));
+    check_parse(&[
+        ("65536", too_large("65536"), "65535 is the largest port: ports are 16-bit numbers"),
+        ("70000", too_large("70000"), "65535 is the largest port: ports are 16-bit numbers"),
+        ("99999999999999999999999", too_large("99999999999999999999999"), "a number is a number, however long: this one is too large"),
+    ]);
+}
+
+#[test]
+fn every_parse_error_names_the_valid_range() {
+    for text in ["", "http", "-1", "70000"] {
+        let message = match parse_port(text) {
+            Err(err) => err.to_string(),
+            Ok(port) => panic!(
+                "expected an error for {text:?}, got Ok({port}): it is not a port from 0 to 65535 \
+                 — see book chapter 2, 'Reading a port from the user'"
+            ),
+        };
+        assert!(
+            message.contains("0 to 65535"),
+            "expected the message for {text:?} to name the valid range \"0 to 65535\", got {message:?}: \
+             a user can only fix what the message explains — see book chapter 2"
+        );
+    }
+}

@@ -1,0 +1,177 @@
+//! The example programs, run as a student runs them: as processes, checking what they print
+//! and how they exit. `cargo test` builds the examples first. One section per example.
+
+mod common;
+
+use std::net::TcpListener;
+use std::process::Command;
+
+use assert_cmd::prelude::*;
+use predicates::prelude::*;
+
+/// A regular expression over the whole output, one line at a time (`(?m)`: `^`/`$` are lines).
+fn line_matching(pattern: &str) -> predicates::str::RegexPredicate {
+    predicate::str::is_match(format!("(?m){pattern}")).expect("the test's pattern is valid")
+}
+
+// ─── 01_ip_lookup ───────────────────────────────────────────────────────────────────────────
+
+fn ip_lookup() -> Command {
+    Command::new(common::example("01_ip_lookup"))
+}
+
+#[test]
+fn ip_lookup_lists_the_loopback_address_as_loopback() {
+    ip_lookup().assert().success().stdout(line_matching(
+        r"^\s+\S+\s+IPv4\s+127\.0\.0\.1/\d+\s+loopback$",
+    ));
+}
+
+#[test]
+fn ip_lookup_explains_the_kinds_it_shows() {
+    ip_lookup()
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("What these kinds mean:"))
+        .stdout(line_matching(
+            r"^\s+loopback\s+this machine talking to itself",
+        ));
+}
+
+#[test]
+fn ip_lookup_reaches_127_0_0_1_from_127_0_0_1() {
+    ip_lookup()
+        .arg("127.0.0.1")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "to reach 127.0.0.1 (loopback), this machine would send from 127.0.0.1 (loopback)",
+        ));
+}
+
+#[test]
+fn ip_lookup_rejects_a_name_with_one_line_and_exit_code_2() {
+    ip_lookup()
+        .arg("example.com")
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(
+            "\"example.com\" is not an IP address",
+        ))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn ip_lookup_help_explains_the_target() {
+    ip_lookup()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Usage: 01_ip_lookup [TARGET]"))
+        .stdout(predicate::str::contains("192.0.2.1"));
+}
+
+// ─── 02_port_ranges ─────────────────────────────────────────────────────────────────────────
+
+fn port_ranges() -> Command {
+    Command::new(common::example("02_port_ranges"))
+}
+
+#[test]
+fn port_ranges_classifies_80_8000_and_65535() {
+    port_ranges()
+        .args(["80", "8000", "65535"])
+        .assert()
+        .success()
+        .stdout(line_matching(
+            r"^\s+80\s+well-known \(0–1023\)\s+system \(0–1023\)\s+http",
+        ))
+        .stdout(line_matching(
+            r"^\s+8000\s+dynamic \(1024–65535\)\s+user \(1024–49151\)",
+        ))
+        .stdout(line_matching(
+            r"^\s+65535\s+dynamic \(1024–65535\)\s+dynamic \(49152–65535\)",
+        ));
+}
+
+#[test]
+fn port_ranges_rejects_bad_ports_with_one_line_naming_the_range_and_exit_code_2() {
+    let cases = [
+        ("70000", "\"70000\" is too large"),
+        ("-1", "\"-1\" is negative"),
+        ("http", "\"http\" is not a port number"),
+        ("", "no port given"),
+    ];
+    for (input, what) in cases {
+        port_ranges()
+            .arg(input)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::starts_with(format!("error: {what}")))
+            .stderr(predicate::str::contains("0 to 65535"))
+            .stderr(predicate::function(|err: &str| err.lines().count() == 1));
+    }
+}
+
+#[test]
+fn port_ranges_rejects_a_bad_port_among_good_ones_before_printing() {
+    port_ranges()
+        .args(["80", "-1", "8000"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("\"-1\" is negative"));
+}
+
+#[test]
+fn port_ranges_without_ports_prints_the_ranges() {
+    port_ranges()
+        .assert()
+        .success()
+        .stdout(line_matching(r"^\s+0–1023\s+well-known"))
+        .stdout(line_matching(r"^\s+1024–65535\s+dynamic"))
+        .stdout(line_matching(r"^\s+1024–49151\s+user"))
+        .stdout(line_matching(r"^\s+49152–65535\s+dynamic"))
+        .stdout(line_matching(r"^\s+443\s+well-known.*https"))
+        .stdout(predicate::str::contains("Ephemeral ports:"));
+}
+
+#[test]
+fn port_ranges_check_free_sees_a_port_in_use() {
+    // Hold a port for the duration of the test: the example must find it taken.
+    let holder = TcpListener::bind("127.0.0.1:0").expect("can listen on loopback");
+    let port = holder
+        .local_addr()
+        .expect("a bound listener has an address")
+        .port();
+    port_ranges()
+        .args(["--check-free", &port.to_string()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "127.0.0.1:{port} is already in use"
+        )));
+}
+
+#[test]
+fn port_ranges_check_free_explains_port_0() {
+    port_ranges()
+        .args(["--check-free", "0"])
+        .assert()
+        .success()
+        .stdout(line_matching(
+            r"^port 0 is not a real port: .* it gave 127\.0\.0\.1:\d+$",
+        ));
+}
+
+#[test]
+fn port_ranges_help_works() {
+    port_ranges()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Usage: 02_port_ranges"))
+        .stdout(predicate::str::contains("--check-free"));
+}
