@@ -1,0 +1,281 @@
+//! Exercise 3: `open_listener` and `accept_one` with real sockets — book chapter 4.
+//!
+//! Run with `cargo test --test ex03_socket2_listener`. Every test uses loopback addresses
+//! (`127.0.0.1`, `[::1]`) and port 0, so it never clashes with a server you have running and
+//! no packet leaves your machine.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use net_basics::answers::ex03_socket2_listener::{accept_one, open_listener};
+
+/// How long any single step may take before the test gives up (a wrong answer must fail, not hang).
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// The loopback addresses to test on, with port 0 (any free port). IPv6 is skipped, with a
+/// note, on a machine where it is switched off.
+fn loopback_addresses() -> Vec<SocketAddr> {
+    let mut addresses = vec![addr("127.0.0.1:0")];
+    if TcpListener::bind("[::1]:0").is_ok() {
+        addresses.push(addr("[::1]:0"));
+    } else {
+        eprintln!("note: IPv6 is off on this machine; testing 127.0.0.1 only");
+    }
+    addresses
+}
+
+fn addr(text: &str) -> SocketAddr {
+    text.parse()
+        .expect("the test's addresses are valid literals")
+}
+
+/// Runs `test` on its own thread and fails if it takes longer than [`PATIENCE`] (for example
+/// because `accept_one` waits for a client that is already there). A panic inside is re-raised.
+fn within_patience(what: &str, test: impl FnOnce() + Send + 'static) {
+    let (done, finished) = mpsc::channel();
+    let worker = thread::spawn(move || {
+        test();
+        let _ = done.send(());
+    });
+    match finished.recv_timeout(PATIENCE) {
+        Ok(()) => {}
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            // The test panicked before it finished: show its message.
+            if let Err(panic) = worker.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            panic!("{what}: still not done after {PATIENCE:?} — does something block forever?")
+        }
+    }
+}
+
+/// A client connected to `listener`, with timeouts so that a wrong answer cannot hang the test.
+fn connect_client(listener: &TcpListener) -> TcpStream {
+    let server = listener
+        .local_addr()
+        .expect("a bound listener has a local address");
+    let client = TcpStream::connect_timeout(&server, PATIENCE)
+        .unwrap_or_else(|e| panic!("a client could not connect to {server}: {e} — the listener should accept connections after step ④ listen (see book chapter 4)"));
+    client
+        .set_read_timeout(Some(PATIENCE))
+        .expect("a timeout can be set");
+    client
+        .set_write_timeout(Some(PATIENCE))
+        .expect("a timeout can be set");
+    client
+}
+
+#[test]
+fn the_listener_is_on_the_requested_ip_and_accept_returns_the_clients_address() {
+    within_patience("connect and accept", || {
+        for requested in loopback_addresses() {
+            for backlog in [1, 127] {
+                let listener = open_listener(requested, backlog).unwrap_or_else(|e| {
+                    panic!("expected open_listener({requested}, backlog {backlog}) to succeed: a loopback address with port 0 is always available — see book chapter 4; got: {e}")
+                });
+                let local = listener
+                    .local_addr()
+                    .expect("a bound listener has a local address");
+                assert_eq!(
+                    local.ip(),
+                    requested.ip(),
+                    "expected the listener for {requested} to be bound to that IP: step ③ bind must use the address it is given — see book chapter 4"
+                );
+                assert_ne!(
+                    local.port(),
+                    0,
+                    "expected a real port for {requested}: after bind to port 0 the OS has picked a free port — see book chapter 4"
+                );
+
+                // The client connects before anyone calls accept: after listen, the OS completes
+                // the handshake on its own and queues the connection (the backlog).
+                let client = connect_client(&listener);
+                let (server_side, peer) = accept_one(&listener).unwrap_or_else(|e| {
+                    panic!("expected accept_one to return the waiting client on {local} (backlog {backlog}): got {e} — see book chapter 4")
+                });
+                let client_addr = client
+                    .local_addr()
+                    .expect("a connected client has a local address");
+                assert_eq!(
+                    peer, client_addr,
+                    "expected accept_one on {local} to return the client's own address {client_addr}: accept reports who connected — see book chapter 4"
+                );
+                assert_eq!(
+                    server_side
+                        .peer_addr()
+                        .expect("an accepted socket has a peer"),
+                    client_addr,
+                    "expected the socket from accept_one to be connected to the client {client_addr}: accept returns a new socket for that client — see book chapter 4"
+                );
+                assert_eq!(
+                    server_side
+                        .local_addr()
+                        .expect("an accepted socket has a local address"),
+                    local,
+                    "expected the accepted socket to share the listener's address {local}: a connection is known by both ends' addresses — see book chapter 4"
+                );
+            }
+        }
+    });
+}
+
+#[test]
+fn data_flows_both_ways_on_an_accepted_connection() {
+    within_patience("a round trip", || {
+        for requested in loopback_addresses() {
+            let listener = open_listener(requested, 127).unwrap_or_else(|e| {
+                panic!("expected open_listener({requested}, 127) to succeed — see book chapter 4; got: {e}")
+            });
+            let mut client = connect_client(&listener);
+            let (mut server_side, _) = accept_one(&listener)
+                .unwrap_or_else(|e| panic!("expected accept_one to return the waiting client on {requested}: got {e} — see book chapter 4"));
+            server_side
+                .set_read_timeout(Some(PATIENCE))
+                .expect("a timeout can be set");
+
+            client.write_all(b"ping\n").expect("the client can send");
+            let mut received = [0; 5];
+            server_side.read_exact(&mut received).unwrap_or_else(|e| {
+                panic!("expected the accepted socket on {requested} to receive the client's \"ping\\n\": got {e} — see book chapter 4")
+            });
+            assert_eq!(
+                &received, b"ping\n",
+                "expected the server to read exactly what the client sent on {requested} — see book chapter 4"
+            );
+
+            server_side
+                .write_all(b"pong\n")
+                .expect("the server can send");
+            client.read_exact(&mut received).unwrap_or_else(|e| {
+                panic!("expected the client on {requested} to receive the server's \"pong\\n\": got {e} — a TCP connection carries bytes both ways, see book chapter 4")
+            });
+            assert_eq!(
+                &received, b"pong\n",
+                "expected the client to read exactly what the server sent on {requested} — see book chapter 4"
+            );
+        }
+    });
+}
+
+#[test]
+fn a_second_listener_on_a_live_port_fails_with_addr_in_use() {
+    for requested in loopback_addresses() {
+        let first = open_listener(requested, 127).unwrap_or_else(|e| {
+            panic!(
+                "expected open_listener({requested}, 127) to succeed — see book chapter 4; got: {e}"
+            )
+        });
+        let taken = first
+            .local_addr()
+            .expect("a bound listener has a local address");
+        match open_listener(taken, 127) {
+            Err(e) => assert_eq!(
+                e.kind(),
+                io::ErrorKind::AddrInUse,
+                "expected AddrInUse for a second listener on {taken}: one port, one live listener, even with SO_REUSEADDR — see book chapter 4; got: {e}"
+            ),
+            Ok(_) => panic!(
+                "expected a second listener on {taken} to fail with AddrInUse while the first still listens: SO_REUSEADDR only frees ports held by TIME_WAIT (do not set SO_REUSEPORT) — see book chapter 4"
+            ),
+        }
+    }
+}
+
+#[test]
+fn a_restarted_listener_binds_its_port_at_once_despite_time_wait() {
+    within_patience("a restart on the same port", || {
+        for requested in loopback_addresses() {
+            let listener = open_listener(requested, 127).unwrap_or_else(|e| {
+                panic!("expected open_listener({requested}, 127) to succeed — see book chapter 4; got: {e}")
+            });
+            let port_addr = listener
+                .local_addr()
+                .expect("a bound listener has a local address");
+
+            // One connection that the SERVER closes first: the side that closes first keeps the
+            // connection in TIME_WAIT (60 s on Linux), and that old connection holds the port.
+            let mut client = connect_client(&listener);
+            let (server_side, _) = accept_one(&listener)
+                .unwrap_or_else(|e| panic!("expected accept_one to return the waiting client on {port_addr}: got {e} — see book chapter 4"));
+            server_side
+                .shutdown(Shutdown::Both)
+                .expect("the server can close its side");
+            drop(server_side);
+            let mut rest = Vec::new();
+            client
+                .read_to_end(&mut rest)
+                .expect("the client sees the server's close as end of stream");
+            drop(client); // the client's FIN moves the server's side into TIME_WAIT
+            drop(listener); // the server "stops"
+
+            // Control (Linux, where we measured it): a socket WITHOUT SO_REUSEADDR cannot bind the
+            // port now — the TIME_WAIT connection still holds it. This proves the next assertion
+            // tests SO_REUSEADDR and not luck.
+            if cfg!(target_os = "linux") {
+                let plain = socket2::Socket::new(
+                    socket2::Domain::for_address(port_addr),
+                    socket2::Type::STREAM,
+                    None,
+                )
+                .expect("a socket can be created");
+                let without_reuse = plain.bind(&port_addr.into());
+                assert!(
+                    matches!(&without_reuse, Err(e) if e.kind() == io::ErrorKind::AddrInUse),
+                    "control: expected a bind without SO_REUSEADDR on {port_addr} to fail while TIME_WAIT holds the port, got {without_reuse:?}"
+                );
+            }
+
+            // The restart: with SO_REUSEADDR (set by open_listener every time) the port is ours again.
+            let restarted = open_listener(port_addr, 127);
+            assert!(
+                restarted.is_ok(),
+                "expected a restarted server to listen on {port_addr} at once, although its old connection is in TIME_WAIT: step ② must set SO_REUSEADDR — see book chapter 4, 'TIME_WAIT and SO_REUSEADDR'; got: {:?}",
+                restarted.err()
+            );
+        }
+    });
+}
+
+#[test]
+fn an_address_of_another_machine_fails_with_addr_not_available() {
+    // Documentation addresses (TEST-NET-3 and 2001:db8::/32): surely not on this machine. Only bind
+    // is tried, and bind sends nothing: no packet leaves the machine.
+    let mut foreign = vec![addr("203.0.113.7:0")];
+    if loopback_addresses().len() == 2 {
+        foreign.push(addr("[2001:db8::7]:0"));
+    }
+    for requested in foreign {
+        match open_listener(requested, 127) {
+            Err(e) => assert_eq!(
+                e.kind(),
+                io::ErrorKind::AddrNotAvailable,
+                "expected AddrNotAvailable for {requested}: a server can only bind an IP address of its own machine — see book chapter 1 and 4; got: {e}"
+            ),
+            Ok(_) => panic!(
+                "expected open_listener({requested}, 127) to fail with AddrNotAvailable: {} is not an address of this machine — see book chapter 1",
+                requested.ip()
+            ),
+        }
+    }
+}
+
+#[test]
+fn an_ipv6_listener_is_ipv6_only() {
+    if loopback_addresses().len() < 2 {
+        return; // IPv6 is off here: nothing to check (the note above says so)
+    }
+    // [::ffff:127.0.0.1] is an IPv4 address written as IPv6. Only a dual-stack socket, one that
+    // also serves IPv4, can bind it; an IPv6-only socket refuses it.
+    let mapped = addr("[::ffff:127.0.0.1]:0");
+    let result = open_listener(mapped, 127);
+    assert!(
+        result.is_err(),
+        "expected open_listener({mapped}, 127) to fail: for an IPv6 address step ② sets IPV6_V6ONLY, so the socket cannot take IPv4 (here an IPv4-mapped address) — see book chapter 4, '② Options'; it bound {:?}",
+        result.ok().and_then(|listener| listener.local_addr().ok())
+    );
+}

@@ -1,0 +1,157 @@
+//! Example 03 (`03_socket2_listener`) run as a process, as a student runs it — book chapter 4.
+
+mod common;
+
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use common::{PATIENCE, Running};
+use predicates::prelude::*;
+
+const EXAMPLE: &str = "03_socket2_listener";
+
+/// The example under assert_cmd, with a time limit: a wrong example must fail, not hang.
+fn example_with_timeout() -> Command {
+    let mut command = Command::from_std(common::example_command(EXAMPLE));
+    command.timeout(PATIENCE);
+    command
+}
+
+/// The address in a step-④ line: `④ listen  listening on ADDR (backlog N)`.
+fn listening_address(line: &str) -> SocketAddr {
+    let rest = line
+        .split("listening on ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("step ④ should say `listening on ADDR`, got {line:?}"));
+    let addr = rest.split_whitespace().next().unwrap_or_default();
+    addr.parse()
+        .unwrap_or_else(|_| panic!("`listening on` should name a socket address, got {addr:?}"))
+}
+
+#[test]
+fn the_example_shows_every_step_and_what_the_client_sends() {
+    let mut command = common::example_command(EXAMPLE);
+    command.args(["127.0.0.1:0", "--backlog", "1"]);
+    let mut server = Running::spawn(command);
+
+    // ①–④: the steps up to listening, with the real port the OS picked for port 0.
+    let startup = server.lines_until("step ④ listen", |line| line.starts_with("④"));
+    let mut expected_steps = vec!["① create", "③ bind", "④ listen"];
+    if cfg!(unix) {
+        expected_steps.push("② option  SO_REUSEADDR on");
+    }
+    for step in expected_steps {
+        assert!(
+            startup.iter().any(|line| line.starts_with(step)),
+            "expected a line starting with {step:?} before listening; the example printed {startup:#?}"
+        );
+    }
+    let listening = startup
+        .last()
+        .expect("lines_until returns the matching line");
+    assert!(
+        listening.contains("(backlog 1)"),
+        "expected step ④ to show the backlog given with --backlog 1, got {listening:?}"
+    );
+    let addr = listening_address(listening);
+    assert_ne!(
+        addr.port(),
+        0,
+        "expected the real port after binding port 0, got {listening:?}"
+    );
+
+    // ⑤: a client connects; the example names it by the client's own address.
+    let mut client = TcpStream::connect_timeout(&addr, PATIENCE)
+        .unwrap_or_else(|e| panic!("could not connect to the example at {addr}: {e}"));
+    let client_addr = client
+        .local_addr()
+        .expect("a connected socket has an address");
+    let accepted = server.lines_until("step ⑤ accept with the client's address", |line| {
+        line.starts_with("⑤ accept  connection from")
+    });
+    let accepted = accepted
+        .last()
+        .expect("lines_until returns the matching line");
+    assert!(
+        accepted.contains(&client_addr.to_string()),
+        "expected the accepted connection to name the client {client_addr}, got {accepted:?}"
+    );
+
+    // ⑥: what the client sends appears, escaped on one line.
+    client
+        .write_all(b"hello from the test\n")
+        .expect("the example reads what we send");
+    server.lines_until("the client's line, printed by step ⑥", |line| {
+        line.starts_with("⑥ talk") && line.contains(r#""hello from the test\n""#)
+    });
+
+    // ⑦: the client closes; the example sees end of stream, closes, and exits successfully.
+    drop(client);
+    server.lines_until("step ⑥ noticing the close", |line| {
+        line.contains("closed the connection (read returned 0")
+    });
+    server.lines_until("step ⑦ close", |line| line.starts_with("⑦ close"));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server
+            .child
+            .try_wait()
+            .expect("the example's status can be read")
+        {
+            break status;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "expected the example to exit after its one client closed, still running after {PATIENCE:?}"
+        );
+        thread::sleep(Duration::from_millis(10));
+    };
+    assert!(
+        status.success(),
+        "expected exit code 0 after a normal session, got {status}"
+    );
+}
+
+#[test]
+fn an_address_in_use_is_explained_and_fails() {
+    let taken = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
+    let addr = taken.local_addr().expect("a bound listener has an address");
+    example_with_timeout()
+        .arg(addr.to_string())
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains(format!("{addr} is already in use"))
+                .and(predicate::str::contains("chapter 4"))
+                .and(predicate::str::contains("panicked").not()),
+        );
+    drop(taken); // held until here: the port was in use the whole time
+}
+
+#[test]
+fn an_address_of_another_machine_is_explained_and_fails() {
+    // A documentation address (TEST-NET-3): never on this machine. Bind fails; nothing is sent.
+    example_with_timeout()
+        .arg("203.0.113.7:8000")
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("not an address of this machine")
+                .and(predicate::str::contains("panicked").not()),
+        );
+}
+
+#[test]
+fn an_address_that_is_not_ip_and_port_gets_a_clear_usage_error() {
+    example_with_timeout()
+        .arg("localhost:8000")
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("expected an IP address and a port, such as 127.0.0.1:8000")
+                .and(predicate::str::contains("panicked").not()),
+        );
+}
