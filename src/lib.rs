@@ -30,6 +30,10 @@
 pub mod explain;
 pub mod time_protocol;
 
+/// The book's pages as doctests: `cargo test` compiles every Rust snippet in `book/src/`.
+#[cfg(doctest)]
+mod book_doctests;
+
 /// Your work: the exercise stubs in `exercises/`. Replace each `todo!()` until `cargo test` passes.
 #[path = "../exercises/mod.rs"]
 pub mod exercises;
