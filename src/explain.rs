@@ -61,7 +61,9 @@ pub fn connect_error(addr: SocketAddr, err: &io::Error) -> String {
             "could not connect to {addr}: timed out — nothing answered; check the address, and \
              that no firewall drops the connection (see the Troubleshooting appendix)"
         ),
-        io::ErrorKind::AddrNotAvailable | io::ErrorKind::NetworkUnreachable => format!(
+        io::ErrorKind::AddrNotAvailable
+        | io::ErrorKind::NetworkUnreachable
+        | io::ErrorKind::HostUnreachable => format!(
             "could not connect to {addr}: no route to that address from this machine \
              (see book chapter 1)"
         ),
