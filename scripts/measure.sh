@@ -172,13 +172,18 @@ run() {
     "${load[@]}" >"$base.load" 2>"$base.load.err" &
     local load_pid=$!
     PIDS+=("$load_pid")
-    if [[ $mode == idle ]]; then
-        # Idle: once every client is connected, watch the server for IDLE_SECONDS.
+    if [[ $mode != flood ]]; then
+        # Many clients: the clock starts once all are connected (connecting is paced, and is
+        # not what printed messages/s measures).
         for ((i = 0; i < 1200; i++)); do
             grep -q '^all clients connecting done' "$base.load" 2>/dev/null && break
             kill -0 "$load_pid" 2>/dev/null || break
             sleep 0.05
         done
+        started=$(now)
+    fi
+    if [[ $mode == idle ]]; then
+        # Idle: watch the server for IDLE_SECONDS while every client is connected and silent.
         sleep 0.5 # let the server finish accepting the last connections
         local cpu0 cpu1 rss_idle
         cpu0=$(cpu_ticks "$server_pid")
