@@ -43,3 +43,6 @@ pub mod appendix_troubleshooting {}
 
 #[doc = include_str!("../book/src/appendix-glossary.md")]
 pub mod appendix_glossary {}
+
+#[doc = include_str!("../book/src/appendix-performance.md")]
+pub mod appendix_performance {}
