@@ -33,7 +33,7 @@ struct Args {
     count: Option<u64>,
 
     /// Seconds between two timestamps; fractions are fine (0.05)
-    #[arg(long, default_value = "1", value_parser = parse_interval)]
+    #[arg(long, default_value = "1", value_parser = parse_interval, allow_negative_numbers = true)]
     interval: Duration,
 }
 
@@ -109,7 +109,7 @@ fn check_server(mut stream: &TcpStream) -> io::Result<()> {
             Ok(0) => {
                 let said = String::from_utf8_lossy(&said);
                 let why = match said.trim() {
-                    "" => "the server closed the connection".to_owned(),
+                    "" => "end of stream".to_owned(),
                     said => format!("the server said: {said}"),
                 };
                 break Err(io::Error::new(io::ErrorKind::UnexpectedEof, why));
