@@ -109,7 +109,7 @@ fn check_server(mut stream: &TcpStream) -> io::Result<()> {
             Ok(0) => {
                 let said = String::from_utf8_lossy(&said);
                 let why = match said.trim() {
-                    "" => "end of stream".to_owned(),
+                    "" => "the server closed the connection".to_owned(),
                     said => format!("the server said: {said}"),
                 };
                 break Err(io::Error::new(io::ErrorKind::UnexpectedEof, why));

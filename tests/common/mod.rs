@@ -85,9 +85,9 @@ impl Running {
     /// For a server whose first line is `listening on ADDR`: reads it and returns ADDR.
     pub fn listening_address(&self) -> SocketAddr {
         let line = self.next_line("the server's first line, `listening on ADDR`");
-        let addr = line
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("the first line should be `listening on ADDR`, got {line:?}"));
+        let addr = line.strip_prefix("listening on ").unwrap_or_else(|| {
+            panic!("the first line should be `listening on ADDR`, got {line:?}")
+        });
         addr.trim()
             .parse()
             .unwrap_or_else(|_| panic!("`listening on` should name a socket address, got {addr:?}"))
