@@ -351,9 +351,13 @@ fn a_client_without_a_server_says_how_to_start_one() {
             .local_addr()
             .expect("a bound listener has an address")
     };
-    let expected = format!(
-        "could not connect to {addr}: connection refused — no server is listening there; \
-         start it with `cargo run --example 04_time_server`\n"
+    // Exactly the sentence of src/explain.rs, on one line, and it names the command to run.
+    let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
+    let expected = format!("{}\n", net_basics::explain::connect_error(addr, &refused));
+    assert!(
+        expected.starts_with(&format!("could not connect to {addr}: connection refused"))
+            && expected.contains("start it with `cargo run --example 04_time_server`"),
+        "the explanation should name the address and the command to run: {expected}"
     );
     client(addr, &["--count", "1"])
         .assert()
