@@ -1,1 +1,33 @@
-//! Exercise placeholder: filled in by the lesson's issue.
+//! Exercise 5: the client's side of the time service — book chapter 5,
+//! "Exercise 5: the client".
+//!
+//! Check your work with `cargo test --test ex05_time_client`.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use chrono::{DateTime, Local};
+
+/// The text of one message: `now` as `YYYY-MM-DD HH:MM:SS` (chrono's `%Y-%m-%d %H:%M:%S`,
+/// always 19 characters, zero-padded, no newline), e.g. `2026-11-25 09:50:00`.
+pub fn format_timestamp(now: &DateTime<Local>) -> String {
+    // TODO: format `now` with the protocol's format string (net_basics::time_protocol::FORMAT).
+    todo!("exercise 5: implement format_timestamp — book chapter 5, 'Exercise 5: the client'")
+}
+
+/// Sends exactly `count` messages to `out`, each one [`format_timestamp`] of a fresh reading of
+/// `clock` followed by `\n` (the delimiter that tells the server where a message ends), and
+/// waits `interval` *between* two messages — not before the first, not after the last.
+/// Each message leaves at once (`out` is flushed after each one). A failed write is returned:
+/// it means the server went away.
+///
+/// `clock` is a parameter so that tests can pass a fake one; the client passes `Local::now`.
+pub fn send_timestamps(
+    out: impl Write,
+    count: usize,
+    interval: Duration,
+    clock: impl FnMut() -> DateTime<Local>,
+) -> io::Result<()> {
+    // TODO: `count` times: read the clock, write the message and its `\n`, wait between messages.
+    todo!("exercise 5: implement send_timestamps — book chapter 5, 'Exercise 5: the client'")
+}

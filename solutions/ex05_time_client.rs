@@ -1,1 +1,39 @@
-//! Solution placeholder: filled in by the lesson's issue.
+//! Exercise 5 (reference): the client's side of the time service — book chapter 5,
+//! "Exercise 5: the client".
+
+use std::io::{self, Write};
+use std::thread;
+use std::time::Duration;
+
+use chrono::{DateTime, Local};
+
+/// The text of one message: `now` as `YYYY-MM-DD HH:MM:SS` (chrono's `%Y-%m-%d %H:%M:%S`,
+/// always 19 characters, zero-padded, no newline), e.g. `2026-11-25 09:50:00`.
+pub fn format_timestamp(now: &DateTime<Local>) -> String {
+    now.format(crate::time_protocol::FORMAT).to_string()
+}
+
+/// Sends exactly `count` messages to `out`, each one [`format_timestamp`] of a fresh reading of
+/// `clock` followed by `\n` (the delimiter that tells the server where a message ends), and
+/// waits `interval` *between* two messages — not before the first, not after the last.
+/// Each message leaves at once (`out` is flushed after each one). A failed write is returned:
+/// it means the server went away.
+///
+/// `clock` is a parameter so that tests can pass a fake one; the client passes `Local::now`.
+pub fn send_timestamps(
+    mut out: impl Write,
+    count: usize,
+    interval: Duration,
+    mut clock: impl FnMut() -> DateTime<Local>,
+) -> io::Result<()> {
+    for sent in 0..count {
+        if sent > 0 {
+            thread::sleep(interval);
+        }
+        let message = format!("{}\n", format_timestamp(&clock()));
+        // One write per message: the `\n` travels with its timestamp.
+        out.write_all(message.as_bytes())?;
+        out.flush()?;
+    }
+    Ok(())
+}

@@ -179,6 +179,7 @@ impl TimestampDecoder {
         self.buffer.len() - self.start
     }
 
+    // ANCHOR: next_message
     /// The next complete message, `Ok(None)` when more bytes are needed, or [`LineTooLong`].
     pub fn next_message(&mut self) -> Result<Option<Message>, LineTooLong> {
         if self.too_long {
@@ -215,6 +216,7 @@ impl TimestampDecoder {
             None => Ok(None),
         }
     }
+    // ANCHOR_END: next_message
 
     /// Call at end-of-stream: whatever is left over (a message cut short) as a
     /// [`Message::NotATimestamp`], so nothing received goes unreported. Empties the decoder.

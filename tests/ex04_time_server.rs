@@ -1,0 +1,245 @@
+//! Exercise 4: `handle_client`, the server's loop — book chapter 5, "Exercise 4: the server's loop".
+//!
+//! TCP delivers a byte stream: the same bytes may arrive in one `read` or one byte per `read`.
+//! These tests feed `handle_client` the same bytes in many different pieces and expect the same
+//! lines every time.
+
+use std::collections::VecDeque;
+use std::io::{self, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::thread;
+use std::time::Duration;
+
+use net_basics::answers::ex04_time_server::handle_client;
+
+/// A reader that hands out the given pieces one per `read` (as a socket hands out what has
+/// arrived), then ends the stream — or fails with `then_fail`, like a reset connection.
+struct Pieces {
+    pieces: VecDeque<Vec<u8>>,
+    then_fail: Option<io::ErrorKind>,
+}
+
+impl Pieces {
+    fn new(pieces: Vec<Vec<u8>>) -> Pieces {
+        Pieces {
+            // An empty piece would read as end-of-stream: leave those out.
+            pieces: pieces
+                .into_iter()
+                .filter(|piece| !piece.is_empty())
+                .collect(),
+            then_fail: None,
+        }
+    }
+}
+
+impl Read for Pieces {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let Some(mut piece) = self.pieces.pop_front() else {
+            return match self.then_fail.take() {
+                Some(kind) => Err(io::Error::from(kind)),
+                None => Ok(0), // end of stream
+            };
+        };
+        let n = piece.len().min(buf.len());
+        buf[..n].copy_from_slice(&piece[..n]);
+        if n < piece.len() {
+            self.pieces.push_front(piece.split_off(n));
+        }
+        Ok(n)
+    }
+}
+
+/// Runs `handle_client` on `pieces`; returns the count and the lines it wrote.
+fn serve(pieces: Vec<Vec<u8>>) -> (usize, Vec<String>) {
+    let mut out = Vec::new();
+    let count = handle_client(Pieces::new(pieces), &mut out)
+        .expect("handle_client should return Ok at the end of the stream");
+    let text = String::from_utf8(out).expect("handle_client should write UTF-8 text");
+    assert!(
+        text.is_empty() || text.ends_with('\n'),
+        "every line written should end with \\n, got {text:?} — see book chapter 5"
+    );
+    (count, text.lines().map(str::to_owned).collect())
+}
+
+/// The ways the same bytes may arrive: whole, byte by byte, in pieces of a few sizes, and split
+/// in two at every position.
+fn deliveries(stream: &[u8]) -> Vec<(String, Vec<Vec<u8>>)> {
+    let mut ways = vec![("in one read".to_owned(), vec![stream.to_vec()])];
+    for size in [1, 2, 3, 7, 19, 20] {
+        let pieces = stream.chunks(size).map(<[u8]>::to_vec).collect();
+        ways.push((format!("in pieces of {size} bytes"), pieces));
+    }
+    for at in 1..stream.len() {
+        let (head, tail) = stream.split_at(at);
+        ways.push((
+            format!("split after byte {at}"),
+            vec![head.to_vec(), tail.to_vec()],
+        ));
+    }
+    ways
+}
+
+const T1: &str = "2026-11-25 09:50:00";
+const T2: &str = "2026-11-25 09:50:01";
+const T3: &str = "2026-11-25 09:50:02";
+
+#[test]
+fn the_same_lines_however_the_bytes_arrive() {
+    // (what, bytes sent, lines expected, timestamps counted)
+    let cases: Vec<(&str, Vec<u8>, Vec<String>, usize)> = vec![
+        (
+            "three timestamps, each ending in \\n",
+            format!("{T1}\n{T2}\n{T3}\n").into_bytes(),
+            vec![
+                format!("client time: {T1}"),
+                format!("client time: {T2}"),
+                format!("client time: {T3}"),
+            ],
+            3,
+        ),
+        (
+            "\\r\\n endings (as telnet and Windows send them)",
+            format!("{T1}\r\n{T2}\r\n").into_bytes(),
+            vec![format!("client time: {T1}"), format!("client time: {T2}")],
+            2,
+        ),
+        (
+            "a line that is not a timestamp, then one that is",
+            format!("hello\n{T1}\n").into_bytes(),
+            vec![
+                "not a timestamp: \"hello\"".to_owned(),
+                format!("client time: {T1}"),
+            ],
+            1,
+        ),
+        (
+            "a time without seconds (%H:%M) and an impossible month",
+            b"2026-11-25 09:50\n2026-13-01 00:00:00\n".to_vec(),
+            vec![
+                "not a timestamp: \"2026-11-25 09:50\"".to_owned(),
+                "not a timestamp: \"2026-13-01 00:00:00\"".to_owned(),
+            ],
+            0,
+        ),
+        (
+            "bytes that are not UTF-8, then a timestamp",
+            [b"\xff\xfe oops\n".as_slice(), T1.as_bytes(), b"\n"].concat(),
+            vec![
+                "not a timestamp: \"\u{fffd}\u{fffd} oops\"".to_owned(),
+                format!("client time: {T1}"),
+            ],
+            1,
+        ),
+        (
+            "a two-byte character (é), which some deliveries split in half",
+            format!("café\n{T1}\n").into_bytes(),
+            vec![
+                "not a timestamp: \"café\"".to_owned(),
+                format!("client time: {T1}"),
+            ],
+            1,
+        ),
+        (
+            "a control character (escape) in a line",
+            b"\x1b[2J\n".to_vec(),
+            vec!["not a timestamp: \"\\u{1b}[2J\"".to_owned()],
+            0,
+        ),
+        (
+            "blank lines and spaces around a timestamp",
+            format!("\n\r\n   \n  {T1}  \n").into_bytes(),
+            vec![format!("client time: {T1}")],
+            1,
+        ),
+        (
+            "a stream that ends in the middle of a message",
+            format!("{T1}\n2026-11-").into_bytes(),
+            vec![
+                format!("client time: {T1}"),
+                "not a timestamp: \"2026-11-\"".to_owned(),
+            ],
+            1,
+        ),
+        (
+            "a last timestamp without \\n (the end of the stream ends the line)",
+            format!("{T1}\n{T2}").into_bytes(),
+            vec![format!("client time: {T1}"), format!("client time: {T2}")],
+            2,
+        ),
+        ("an empty stream", Vec::new(), Vec::new(), 0),
+    ];
+    for (what, stream, expected_lines, expected_count) in cases {
+        for (how, pieces) in deliveries(&stream) {
+            let (count, lines) = serve(pieces);
+            assert_eq!(
+                lines, expected_lines,
+                "for {what}, delivered {how}: expected these lines — TCP is a byte stream, so \
+                 the lines must not depend on how the bytes arrive (see book chapter 5)"
+            );
+            assert_eq!(
+                count, expected_count,
+                "for {what}, delivered {how}: expected {expected_count} timestamps counted — \
+                 only lines that are timestamps count (see book chapter 5)"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_reset_connection_is_an_error_not_an_end() {
+    let mut reader = Pieces::new(vec![format!("{T1}\n").into_bytes()]);
+    reader.then_fail = Some(io::ErrorKind::ConnectionReset);
+    let mut out = Vec::new();
+    let result = handle_client(reader, &mut out);
+    let kind = result.as_ref().map_err(io::Error::kind);
+    assert_eq!(
+        kind,
+        Err(io::ErrorKind::ConnectionReset),
+        "expected the read error ConnectionReset to be returned, got {result:?} — a reset \
+         connection did not end normally, and the server should say so (see book chapter 5)"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        format!("client time: {T1}\n"),
+        "expected the timestamp received before the reset to be written already (chapter 5)"
+    );
+}
+
+#[test]
+fn serves_a_real_connection_over_loopback() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free loopback port");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    // connect() completes as soon as the kernel queues the connection (the backlog), before
+    // accept(): so no thread is needed to get both ends.
+    let mut client = TcpStream::connect(addr).expect("connect to our own listener");
+    let (server_side, _) = listener.accept().expect("accept the queued connection");
+    server_side
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("set a read timeout, so a mistake fails instead of hanging");
+    client.set_nodelay(true).expect("send each write at once");
+    let sender = thread::spawn(move || -> io::Result<()> {
+        client.write_all(format!("{T1}\n2026-11-25 ").as_bytes())?;
+        thread::sleep(Duration::from_millis(30)); // the second half arrives in a later read
+        client.write_all(b"09:50:01\nhello\n")?;
+        Ok(()) // dropping `client` closes the connection: the server reads 0 bytes
+    });
+    let mut out = Vec::new();
+    let count = handle_client(server_side, &mut out);
+    sender
+        .join()
+        .expect("the sending thread does not panic")
+        .expect("the test client can write to the server");
+    let count = count.expect("handle_client returns Ok when the client closes the connection");
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        format!("client time: {T1}\nclient time: {T2}\nnot a timestamp: \"hello\"\n"),
+        "expected one line per message, the second one sent in two parts — see book chapter 5"
+    );
+    assert_eq!(
+        count, 2,
+        "expected 2 timestamps counted over a real socket (chapter 5)"
+    );
+}

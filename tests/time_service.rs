@@ -1,0 +1,459 @@
+//! The time service end to end — book chapter 5: the built `04_time_server` and `05_time_client`
+//! run as processes, talking over loopback; raw sockets play the misbehaving clients.
+//!
+//! Every server listens on `127.0.0.1:0` and the test reads the port from its first line.
+//! Every process is killed and waited for when its `Running` (or assert_cmd's command) ends,
+//! also when an assertion fails.
+
+mod common;
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::process::ExitStatus;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{PATIENCE, Running, example, example_command};
+use predicates::prelude::*;
+
+const T1: &str = "2026-11-25 09:50:00";
+const T2: &str = "2026-11-25 09:50:01";
+const T3: &str = "2026-11-25 09:50:02";
+
+/// A server line about one timestamp: `[PEER] client time: YYYY-MM-DD HH:MM:SS`, then anything.
+const CLIENT_TIME: &str =
+    r"^\[127\.0\.0\.1:\d+\] client time: \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}( |$)";
+
+/// Starts the server on a free port with `extra` arguments; returns it and its address.
+fn start_server(extra: &[&str]) -> (Running, SocketAddr) {
+    let mut command = example_command("04_time_server");
+    command.arg("127.0.0.1:0").args(extra);
+    let server = Running::spawn(command);
+    let addr = server.listening_address();
+    (server, addr)
+}
+
+/// The time client as assert_cmd runs it: to completion, killed if it takes longer than PATIENCE.
+fn client(addr: SocketAddr, extra: &[&str]) -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::new(example("05_time_client"));
+    command.arg(addr.to_string()).args(extra).timeout(PATIENCE);
+    command
+}
+
+/// A raw connection to the server that sends each write at once and never waits forever.
+fn connect(addr: SocketAddr) -> (TcpStream, String) {
+    let stream = TcpStream::connect(addr).expect("connect to the server under test");
+    stream.set_nodelay(true).expect("set TCP_NODELAY");
+    stream
+        .set_read_timeout(Some(PATIENCE))
+        .expect("set a read timeout");
+    let me = stream
+        .local_addr()
+        .expect("a connected socket has an address");
+    (stream, format!("[{me}]"))
+}
+
+/// Reads server lines until `peer` prints a line containing `wanted`; returns `peer`'s lines.
+fn lines_of(server: &Running, peer: &str, wanted: &str) -> Vec<String> {
+    let seen = server.lines_until(&format!("{peer} … {wanted}"), |line| {
+        line.starts_with(peer) && line.contains(wanted)
+    });
+    seen.into_iter()
+        .filter(|line| line.starts_with(&format!("{peer} ")))
+        .collect()
+}
+
+/// Waits (bounded) for a child process to exit by itself.
+fn exit_status(running: &mut Running, what: &str) -> ExitStatus {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some(status) = running.child.try_wait().expect("query the child process") {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "waited {PATIENCE:?} for {what} to exit"
+        );
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Everything a finished child wrote to stderr.
+fn stderr_of(running: &mut Running) -> String {
+    let mut text = String::new();
+    if let Some(mut stderr) = running.child.stderr.take() {
+        stderr
+            .read_to_string(&mut text)
+            .expect("read the child's stderr");
+    }
+    text
+}
+
+#[test]
+fn a_client_sends_three_timestamps_and_the_server_prints_each() {
+    let (server, addr) = start_server(&[]);
+    let assert = client(addr, &["--count", "3", "--interval", "0.05"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let sent: Vec<&str> = stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("sent "))
+        .collect();
+    assert_eq!(
+        sent.len(),
+        3,
+        "the client should print the 3 timestamps it sent: {stdout}"
+    );
+
+    let seen = server.lines_until("the client's disconnect", |line| {
+        line.contains("disconnected after")
+    });
+    let times: Vec<&String> = seen
+        .iter()
+        .filter(|line| line.contains("client time:"))
+        .collect();
+    assert_eq!(
+        times.len(),
+        3,
+        "expected exactly 3 `client time:` lines, got {seen:#?}"
+    );
+    let well_formed = predicate::str::is_match(CLIENT_TIME).expect("a valid regex");
+    for (line, sent) in times.iter().zip(&sent) {
+        assert!(
+            well_formed.eval(line),
+            "a client time line should match {CLIENT_TIME}: {line:?}"
+        );
+        assert!(
+            line.contains(sent),
+            "the server should print what was sent ({sent}): {line:?}"
+        );
+    }
+    let last = seen.last().expect("lines_until returns the matching line");
+    assert!(
+        last.ends_with("disconnected after 3 timestamps"),
+        "expected `disconnected after 3 timestamps`, got {last:?}"
+    );
+}
+
+#[test]
+fn two_clients_at_once_are_both_served() {
+    let (server, addr) = start_server(&[]);
+    let start_client = || {
+        let mut command = example_command("05_time_client");
+        command.args([&addr.to_string(), "--count", "5", "--interval", "0.05"]);
+        Running::spawn(command)
+    };
+    let mut first = start_client();
+    let mut second = start_client();
+    let mut seen = Vec::new();
+    for _ in 0..2 {
+        seen.extend(server.lines_until("two clients' disconnects", |line| {
+            line.contains("disconnected after")
+        }));
+    }
+    let peers: std::collections::BTreeSet<&str> = seen
+        .iter()
+        .filter_map(|line| line.split(' ').next())
+        .collect();
+    assert_eq!(
+        peers.len(),
+        2,
+        "expected lines from two clients, got {seen:#?}"
+    );
+    for peer in peers {
+        let times = seen
+            .iter()
+            .filter(|line| line.starts_with(peer) && line.contains(" client time: "))
+            .count();
+        assert_eq!(times, 5, "expected 5 timestamps from {peer}, got {seen:#?}");
+        let bye = format!("{peer} disconnected after 5 timestamps");
+        assert!(seen.contains(&bye), "expected {bye:?} in {seen:#?}");
+    }
+    assert!(exit_status(&mut first, "the first client").success());
+    assert!(exit_status(&mut second, "the second client").success());
+}
+
+#[test]
+fn bare_timestamps_in_one_write_are_three_lines() {
+    // The lesson's original client sends 19-byte timestamps with no delimiter; three that
+    // arrive in one read are still three messages.
+    let (server, addr) = start_server(&[]);
+    let (mut stream, peer) = connect(addr);
+    stream
+        .write_all(format!("{T1}{T2}{T3}").as_bytes())
+        .expect("send three timestamps in one write");
+    stream
+        .shutdown(Shutdown::Write)
+        .expect("close our sending side");
+    let lines = lines_of(&server, &peer, "disconnected");
+    assert_eq!(
+        lines
+            .iter()
+            .map(|line| without_offset(line))
+            .collect::<Vec<_>>(),
+        [
+            format!("{peer} connected"),
+            format!("{peer} client time: {T1}"),
+            format!("{peer} client time: {T2}"),
+            format!("{peer} client time: {T3}"),
+            format!("{peer} disconnected after 3 timestamps"),
+        ],
+        "three timestamps glued together in one write should print as three lines"
+    );
+}
+
+/// A server line without the ` (offset … s)` that follows a client time (it depends on the clock).
+fn without_offset(line: &str) -> &str {
+    match line.split_once(" (offset ") {
+        Some((before, after)) if after.ends_with(" s)") => before,
+        _ => line,
+    }
+}
+
+#[test]
+fn one_timestamp_in_two_writes_is_one_line() {
+    let (server, addr) = start_server(&[]);
+    let (mut stream, peer) = connect(addr);
+    stream
+        .write_all(b"2026-11-25 09:")
+        .expect("send the first half");
+    stream.flush().expect("flush");
+    thread::sleep(Duration::from_millis(50)); // the halves arrive in two reads
+    stream.write_all(b"50:00\n").expect("send the second half");
+    let lines = lines_of(&server, &peer, "client time:");
+    assert_eq!(
+        lines.len(),
+        2,
+        "expected `connected` then one line, got {lines:#?}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("{peer} client time: {T1} ")),
+        "expected one line with the whole timestamp, got {lines:#?}"
+    );
+    stream
+        .shutdown(Shutdown::Write)
+        .expect("close our sending side");
+    let bye = lines_of(&server, &peer, "disconnected");
+    assert_eq!(bye, [format!("{peer} disconnected after 1 timestamp")]);
+}
+
+#[test]
+fn invalid_utf8_is_reported_and_the_connection_goes_on() {
+    let (server, addr) = start_server(&[]);
+    let (mut stream, peer) = connect(addr);
+    // "café" with its two-byte é split across two writes, then a byte that is never UTF-8.
+    stream.write_all(b"caf\xc3").expect("send the first part");
+    thread::sleep(Duration::from_millis(30)); // the halves of é arrive in two reads
+    stream
+        .write_all(b"\xa9 \xff\n")
+        .expect("send the rest, and a byte that is never UTF-8");
+    stream
+        .write_all(format!("{T1}\n").as_bytes())
+        .expect("send a timestamp");
+    let lines = lines_of(&server, &peer, "client time:");
+    assert_eq!(
+        lines[1],
+        format!("{peer} not a timestamp: \"café \\xff\""),
+        "expected the bad line escaped, the split é whole: {lines:#?}"
+    );
+    assert!(
+        lines[2].starts_with(&format!("{peer} client time: {T1} ")),
+        "the same connection's next timestamp should still print: {lines:#?}"
+    );
+}
+
+#[test]
+fn a_line_too_long_closes_that_connection_only() {
+    let (server, addr) = start_server(&[]);
+    let (mut patient, patient_peer) = connect(addr);
+    patient
+        .write_all(format!("{T1}\n").as_bytes())
+        .expect("send");
+    lines_of(&server, &patient_peer, "client time:");
+
+    let (mut flood, flood_peer) = connect(addr);
+    // The server closes this connection after 1 KiB, so the write fails part way: fine.
+    let _ = flood.write_all(&vec![b'x'; 1024 * 1024]);
+    let closed = lines_of(&server, &flood_peer, "closed:");
+    let last = closed.last().expect("lines_of returns the matching line");
+    assert!(
+        last.contains("line too long"),
+        "expected the server to say why it closed the connection: {last:?}"
+    );
+    // The flooding client is told too, unless the close overtook the message (a reset).
+    let mut told = Vec::new();
+    match flood.read_to_end(&mut told) {
+        Ok(_) => assert!(
+            String::from_utf8_lossy(&told).contains("line too long"),
+            "expected the client to be told why: {:?}",
+            String::from_utf8_lossy(&told)
+        ),
+        Err(err) => assert_eq!(err.kind(), io::ErrorKind::ConnectionReset, "{err}"),
+    }
+
+    patient
+        .write_all(format!("{T2}\n").as_bytes())
+        .expect("send");
+    let lines = lines_of(&server, &patient_peer, "client time:");
+    assert!(
+        lines[0].contains(T2),
+        "the other client should still be served: {lines:#?}"
+    );
+}
+
+#[test]
+fn past_max_clients_a_new_client_is_told_and_closed() {
+    let (server, addr) = start_server(&["--max-clients", "1"]);
+    let (mut first, first_peer) = connect(addr);
+    first.write_all(format!("{T1}\n").as_bytes()).expect("send");
+    lines_of(&server, &first_peer, "client time:");
+
+    let (mut extra, extra_peer) = connect(addr);
+    let mut told = String::new();
+    extra
+        .read_to_string(&mut told)
+        .expect("the extra client is told, then the connection is closed");
+    assert!(
+        told.starts_with("server busy:") && told.contains("--max-clients"),
+        "expected one line saying why, got {told:?}"
+    );
+    let refused = lines_of(&server, &extra_peer, "refused");
+    assert!(refused[0].contains("--max-clients"), "{refused:#?}");
+
+    first.write_all(format!("{T2}\n").as_bytes()).expect("send");
+    let lines = lines_of(&server, &first_peer, "client time:");
+    assert!(
+        lines[0].contains(T2),
+        "the first client should still be served: {lines:#?}"
+    );
+
+    // When the first client leaves, its place is free for the next one.
+    first
+        .shutdown(Shutdown::Write)
+        .expect("close our sending side");
+    lines_of(&server, &first_peer, "disconnected after 2 timestamps");
+    let (mut next, next_peer) = connect(addr);
+    next.write_all(format!("{T3}\n").as_bytes()).expect("send");
+    let lines = lines_of(&server, &next_peer, "client time:");
+    assert!(
+        lines[1].contains(T3),
+        "a freed place should be usable: {lines:#?}"
+    );
+}
+
+#[test]
+fn a_client_without_a_server_says_how_to_start_one() {
+    // A port that was free a moment ago: nobody listens there now.
+    let addr = {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    };
+    // Exactly the sentence of src/explain.rs, on one line, and it names the command to run.
+    let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
+    let expected = format!("{}\n", net_basics::explain::connect_error(addr, &refused));
+    assert!(
+        expected.starts_with(&format!("could not connect to {addr}: connection refused"))
+            && expected.contains("start it with `cargo run --example 04_time_server`"),
+        "the explanation should name the address and the command to run: {expected}"
+    );
+    client(addr, &["--count", "1"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(expected);
+}
+
+#[test]
+fn a_client_whose_server_is_killed_says_so_in_one_line() {
+    let (mut server, addr) = start_server(&[]);
+    let mut command = example_command("05_time_client");
+    command.args([&addr.to_string(), "--interval", "0.05"]);
+    let mut client = Running::spawn(command);
+    server.lines_until("a timestamp from the client", |line| {
+        line.contains("client time:")
+    });
+    server.child.kill().expect("kill the server");
+    server.child.wait().expect("wait for the killed server");
+
+    let status = exit_status(&mut client, "the client after its server was killed");
+    let stderr = stderr_of(&mut client);
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "expected exit code 1; stderr: {stderr}"
+    );
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "expected one line, got {stderr:?}"
+    );
+    assert!(
+        stderr.contains(&format!("the server at {addr} went away")),
+        "{stderr:?}"
+    );
+    assert!(!stderr.contains("panicked"), "no panic: {stderr:?}");
+}
+
+#[test]
+fn a_client_that_is_stopped_is_reported_and_the_server_goes_on() {
+    let (server, addr) = start_server(&[]);
+    let mut command = example_command("05_time_client");
+    command.args([&addr.to_string(), "--interval", "0.05"]);
+    let mut client = Running::spawn(command);
+    server.lines_until("a timestamp from the client", |line| {
+        line.contains("client time:")
+    });
+    // Like Ctrl-C: the process ends, and the OS closes its connection.
+    client.child.kill().expect("stop the client");
+    client.child.wait().expect("wait for the stopped client");
+    server.lines_until("the client's disconnect", |line| {
+        line.contains("disconnected after")
+    });
+    let (mut stream, peer) = connect(addr);
+    stream
+        .write_all(format!("{T1}\n").as_bytes())
+        .expect("send");
+    lines_of(&server, &peer, "client time:");
+}
+
+#[test]
+fn a_killed_server_restarts_at_once_on_the_same_port() {
+    let (mut server, addr) = start_server(&[]);
+    let (mut stream, peer) = connect(addr);
+    stream
+        .write_all(format!("{T1}\n").as_bytes())
+        .expect("send");
+    lines_of(&server, &peer, "client time:");
+    server.child.kill().expect("kill the server");
+    server.child.wait().expect("wait for the killed server");
+    // The old connection still holds the port; SO_REUSEADDR lets the new server bind anyway.
+    let mut command = example_command("04_time_server");
+    command.arg(addr.to_string());
+    let restarted = Running::spawn(command);
+    assert_eq!(
+        restarted.listening_address(),
+        addr,
+        "the restarted server should bind {addr}"
+    );
+    drop(stream);
+}
+
+#[test]
+fn a_port_in_use_is_explained_in_one_line() {
+    let taken = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    let addr = taken.local_addr().expect("a bound listener has an address");
+    assert_cmd::Command::new(example("04_time_server"))
+        .arg(addr.to_string())
+        .timeout(PATIENCE)
+        .assert()
+        .failure()
+        .stdout("")
+        .stderr(
+            predicate::str::contains(format!("{addr} is already in use"))
+                .and(predicate::str::contains("panicked").not())
+                .and(predicate::function(|text: &str| text.lines().count() == 1)),
+        );
+}
