@@ -26,7 +26,8 @@ pub fn example(name: &str) -> PathBuf {
     let path = profile_dir.join("examples").join(name);
     assert!(
         path.exists(),
-        "example {name} is not built at {}: run the tests with `cargo test`, which builds the examples",
+        "example {name} is not built at {}: run `cargo test` (it builds the examples) or \
+         `cargo build --examples` first; `cargo test --test NAME` alone does not build them",
         path.display()
     );
     path
