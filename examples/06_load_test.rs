@@ -383,6 +383,7 @@ fn check_closed_by_server(client: &mut Client, totals: &Totals) {
     }
 }
 
+// ANCHOR: flood
 /// The `--flood` mode: one connection, big writes of pre-formatted timestamps, for `seconds`.
 fn flood(args: &Args, mut stream: TcpStream, seconds: f64, deadline: Instant) -> ExitCode {
     let started = Instant::now();
@@ -457,6 +458,7 @@ fn flood(args: &Args, mut stream: TcpStream, seconds: f64, deadline: Instant) ->
         ExitCode::FAILURE
     }
 }
+// ANCHOR_END: flood
 
 /// The report: one `name: value` line each, easy to read and to `grep` in a script.
 fn report(totals: &Totals, elapsed: Duration, planned: u64, timed_out: bool) {

@@ -179,6 +179,7 @@ fn accept_loop(listener: TcpListener, mode: Mode, counts: Arc<Counts>, closed: m
     }
 }
 
+// ANCHOR: sink
 /// The ceiling: read big chunks, count newlines, nothing else.
 fn sink(mut stream: TcpStream, counts: &Counts) {
     let mut buffer = vec![0u8; 64 * 1024];
@@ -196,7 +197,9 @@ fn sink(mut stream: TcpStream, counts: &Counts) {
     counts.units.fetch_add(newlines, Ordering::AcqRel);
     merge_span(counts, span);
 }
+// ANCHOR_END: sink
 
+// ANCHOR: original
 /// The lesson's original design: `data = conn.recv(1024)`, `print(data.decode())`, in a loop.
 fn original(mut stream: TcpStream, counts: &Counts) {
     let mut buffer = [0u8; 1024];
@@ -216,6 +219,7 @@ fn original(mut stream: TcpStream, counts: &Counts) {
     counts.units.fetch_add(prints, Ordering::AcqRel);
     merge_span(counts, span);
 }
+// ANCHOR_END: original
 
 /// Remembers when this connection's first and latest bytes arrived.
 fn note_arrival(span: &mut Option<(Instant, Instant)>) {
