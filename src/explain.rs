@@ -103,19 +103,32 @@ mod tests {
         let cases = [
             (io::ErrorKind::AddrInUse, "already in use", "chapter 4"),
             (io::ErrorKind::PermissionDenied, "well-known", "chapter 2"),
-            (io::ErrorKind::AddrNotAvailable, "not an address of this machine", "chapter 1"),
+            (
+                io::ErrorKind::AddrNotAvailable,
+                "not an address of this machine",
+                "chapter 1",
+            ),
         ];
         for (kind, what, chapter) in cases {
             let text = bind_error(addr("127.0.0.1:80"), &io::Error::from(kind));
-            assert!(text.contains("127.0.0.1:80"), "{kind:?}: names the address: {text}");
+            assert!(
+                text.contains("127.0.0.1:80"),
+                "{kind:?}: names the address: {text}"
+            );
             assert!(text.contains(what), "{kind:?}: says {what:?}: {text}");
-            assert!(text.contains(chapter), "{kind:?}: points at {chapter}: {text}");
+            assert!(
+                text.contains(chapter),
+                "{kind:?}: points at {chapter}: {text}"
+            );
         }
     }
 
     #[test]
     fn ipv6_suggestion_is_bracketed() {
-        let text = bind_error(addr("[::1]:8000"), &io::Error::from(io::ErrorKind::AddrInUse));
+        let text = bind_error(
+            addr("[::1]:8000"),
+            &io::Error::from(io::ErrorKind::AddrInUse),
+        );
         assert!(text.contains("[::1]:0"), "{text}");
     }
 
@@ -125,7 +138,10 @@ mod tests {
             addr("127.0.0.1:8000"),
             &io::Error::from(io::ErrorKind::ConnectionRefused),
         );
-        assert!(text.contains("cargo run --example 04_time_server"), "{text}");
+        assert!(
+            text.contains("cargo run --example 04_time_server"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -28,6 +28,7 @@
 //! connection errors turned into one sentence a beginner can act on).
 
 pub mod explain;
+pub mod progress;
 pub mod time_protocol;
 
 /// Your work: the exercise stubs in `exercises/`. Replace each `todo!()` until `cargo test` passes.

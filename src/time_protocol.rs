@@ -312,8 +312,14 @@ mod tests {
 
     #[test]
     fn crlf_and_bare_back_to_back_timestamps() {
-        assert_eq!(decode_every_way(format!("{T1}\r\n{T2}\r\n").as_bytes()), [T1, T2]);
-        assert_eq!(decode_every_way(format!("{T1}{T2}{T1}").as_bytes()), [T1, T2, T1]);
+        assert_eq!(
+            decode_every_way(format!("{T1}\r\n{T2}\r\n").as_bytes()),
+            [T1, T2]
+        );
+        assert_eq!(
+            decode_every_way(format!("{T1}{T2}{T1}").as_bytes()),
+            [T1, T2, T1]
+        );
     }
 
     #[test]
@@ -347,7 +353,11 @@ mod tests {
 
     #[test]
     fn impossible_dates_are_not_timestamps() {
-        for bad in ["2026-13-01 00:00:00", "2026-02-30 00:00:00", "2026-11-25 24:00:00"] {
+        for bad in [
+            "2026-13-01 00:00:00",
+            "2026-02-30 00:00:00",
+            "2026-11-25 24:00:00",
+        ] {
             let shown = decode_every_way(format!("{bad}\n").as_bytes());
             assert_eq!(shown, [format!("not a timestamp: \"{bad}\"")], "{bad}");
         }
@@ -365,7 +375,13 @@ mod tests {
     fn long_bad_lines_are_shortened() {
         let line = "x".repeat(100);
         let shown = decode_every_way(format!("{line}\n").as_bytes());
-        assert_eq!(shown, [format!("not a timestamp: \"{}… (100 bytes)\"", "x".repeat(40))]);
+        assert_eq!(
+            shown,
+            [format!(
+                "not a timestamp: \"{}… (100 bytes)\"",
+                "x".repeat(40)
+            )]
+        );
     }
 
     #[test]
