@@ -659,7 +659,7 @@ pub fn render_report(report: &Report) -> String {
             detail = short_detail(status),
         );
     }
-    let _ = writeln!(out, "\n{}/{} done", report.done(), report.statuses.len());
+    let _ = writeln!(out, "\n{}", count(report));
     out.push_str(&render_next(report));
     out
 }
@@ -676,12 +676,20 @@ pub fn render_current(report: &Report) -> String {
         })
         .collect();
     format!(
-        "net-basics  {}  {}/{} done\n{}",
+        "net-basics  {}  {}\n{}",
         marks.join(" "),
-        report.done(),
-        report.statuses.len(),
+        count(report),
         render_next(report)
     )
+}
+
+/// `2/5 done`, or why there is no count.
+fn count(report: &Report) -> String {
+    if report.broken_build.is_some() {
+        "not checked: the crate does not compile".to_string()
+    } else {
+        format!("{}/{} done", report.done(), report.statuses.len())
+    }
 }
 
 /// `(2/3 tests pass)`, `(does not compile)`, … after an exercise's line.
@@ -703,7 +711,9 @@ fn short_detail(status: &Status) -> String {
 fn render_next(report: &Report) -> String {
     let mut out = String::new();
     if let Some(errors) = &report.broken_build {
-        out.push_str("\nNothing could be checked: the crate does not compile. Fix this first:\n");
+        out.push_str(
+            "\nNo exercise could be checked: the crate does not compile. Fix this first:\n",
+        );
         push_compile_errors(&mut out, errors);
         if let Some((exercise, _)) = report.current().map(|index| &report.statuses[index]) {
             push_reading(&mut out, exercise);
