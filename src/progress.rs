@@ -695,6 +695,7 @@ fn count(report: &Report) -> String {
 /// `(2/3 tests pass)`, `(does not compile)`, … after an exercise's line.
 fn short_detail(status: &Status) -> String {
     match status {
+        Status::Done(run) if run.passed == 1 => "  (its test passes)".to_string(),
         Status::Done(run) => format!("  ({} tests pass)", run.passed),
         Status::ToDo(Outcome::Failed(run)) => {
             format!("  ({}/{} tests pass)", run.passed, run.passed + run.failed)
@@ -760,11 +761,15 @@ fn push_outcome(out: &mut String, exercise: &Exercise, outcome: &Outcome) {
                 let _ = writeln!(out, "  {} of {total} tests fail.", run.failed);
                 return;
             };
-            let _ = writeln!(
-                out,
-                "  {} of {total} tests fail. The first: {}",
-                run.failed, first.name
-            );
+            let _ = match (run.failed, total) {
+                (1, 1) => writeln!(out, "  Its test fails: {}", first.name),
+                (1, _) => writeln!(out, "  1 of {total} tests fails: {}", first.name),
+                (failed, _) => writeln!(
+                    out,
+                    "  {failed} of {total} tests fail. The first: {}",
+                    first.name
+                ),
+            };
             push_indented(out, &first.message, "    ");
             if let Some(location) = &first.location {
                 let _ = writeln!(out, "    (at {location})");
