@@ -411,11 +411,13 @@ fn panic_location(line: &str) -> Option<&str> {
 }
 
 /// `src/../exercises/ex02.rs:15:5` → `exercises/ex02.rs:15:5` (the library includes
-/// `exercises/` by a `#[path = "../exercises/mod.rs"]`, so rustc names it from `src/`).
+/// `exercises/` by a `#[path = "../exercises/mod.rs"]`, so rustc names it from `src/`), with `/`
+/// for Windows' `\\` too.
 fn tidy_path(location: &str) -> String {
+    let location = location.replace('\\', "/");
     location
         .strip_prefix("src/../")
-        .unwrap_or(location)
+        .unwrap_or(&location)
         .to_string()
 }
 
@@ -427,14 +429,16 @@ pub fn parse_compile_errors(stderr: &str) -> Vec<CompileError> {
         if line.trim().is_empty() {
             errors.extend(current.take());
         } else if let Some(error) = current.as_mut() {
-            if error.location.is_none() {
-                if let Some(location) = line.trim_start().strip_prefix("--> ") {
-                    error.location = Some(tidy_path(location.trim()));
+            let arrow = line.trim_start().strip_prefix("--> ");
+            match arrow {
+                Some(location) => {
+                    let location = tidy_path(location.trim());
+                    let indent = &line[..line.len() - line.trim_start().len()];
+                    error.lines.push(format!("{indent}--> {location}"));
+                    error.location.get_or_insert(location);
                 }
+                None => error.lines.push(line.to_string()),
             }
-            error
-                .lines
-                .push(line.replace("src/../exercises/", "exercises/"));
         } else if is_error_header(line) {
             current = Some(CompileError {
                 header: line.to_string(),

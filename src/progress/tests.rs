@@ -155,6 +155,14 @@ fn a_compile_error_in_an_exercise_names_the_library_and_the_students_file() {
 }
 
 #[test]
+fn windows_paths_read_like_the_others() {
+    assert_eq!(
+        tidy_path("src\\..\\exercises\\ex02_port_ranges.rs:15:5"),
+        "exercises/ex02_port_ranges.rs:15:5"
+    );
+}
+
+#[test]
 fn a_compile_error_in_a_test_file_names_that_test() {
     let outcome = interpret("", TEST_ERROR_STDERR);
     let Outcome::DoesNotCompile { target, errors } = outcome else {
@@ -273,9 +281,10 @@ fn a_missing_cargo_is_a_clear_sentence() {
 }
 
 #[test]
+#[cfg(unix)] // `sh` and `sleep`
 fn a_slow_run_is_noticed_once_and_still_finishes() {
     let mut command = Command::new("sh");
-    command.args(["-c", "sleep 0.2; echo done"]);
+    command.args(["-c", "sleep 0.1; echo done"]);
     let mut noticed = 0;
     let output =
         run_noticing_slowness(command, Duration::from_millis(20), &mut || noticed += 1).unwrap();
