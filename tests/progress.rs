@@ -146,31 +146,57 @@ fn a_tiny_course_is_graded_end_to_end() {
     }
 }
 
-/// Copies this crate (without `target/`, `.git/`, `mutants.out/` and the built book) to `to`, updating only the
-/// files that changed, so that the copy's build stays warm from one run to the next.
+/// What `copy_crate` leaves out: build output, git's data, mutation-testing results, the
+/// built book.
+fn skipped(relative: &Path) -> bool {
+    let name = relative
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned());
+    let name = name.as_deref().unwrap_or("");
+    name == "target"
+        || name == ".git"
+        || name.starts_with("mutants.out")
+        || relative == Path::new("book/book")
+}
+
+/// Makes `to` a copy of the crate at `from` (see [`skipped`]): writes only the files that
+/// changed and deletes the ones that are gone, so that the copy's build stays warm from one
+/// run to the next and never sees a stale file.
 fn copy_crate(from: &Path, to: &Path) {
-    for entry in fs::read_dir(from).expect("read the crate") {
+    sync_dir(from, to, Path::new(""));
+}
+
+fn sync_dir(from: &Path, to: &Path, relative: &Path) {
+    let (source, copy) = (from.join(relative), to.join(relative));
+    fs::create_dir_all(&copy).expect("create a folder of the copy");
+    let mut kept = Vec::new();
+    for entry in fs::read_dir(&source).expect("read the crate") {
         let entry = entry.expect("a directory entry");
-        let name = entry.file_name();
-        if ["target", ".git"].iter().any(|skip| name == *skip)
-            || name.to_string_lossy().starts_with("mutants.out")
-        {
+        let path = relative.join(entry.file_name());
+        if skipped(&path) {
             continue;
         }
-        let path = entry.path();
-        if path.ends_with("book/book") {
-            continue;
-        }
+        kept.push(entry.file_name());
         if entry.file_type().expect("a file type").is_dir() {
-            copy_crate(&path, &to.join(&name));
+            sync_dir(from, to, &path);
         } else {
-            let contents = fs::read(&path).expect("read a file");
-            let target = to.join(&name);
-            if fs::read(&target).is_ok_and(|old| old == contents) {
+            let contents = fs::read(from.join(&path)).expect("read a file");
+            if fs::read(to.join(&path)).is_ok_and(|old| old == contents) {
                 continue;
             }
-            fs::create_dir_all(to).expect("create the folder");
-            fs::write(&target, contents).expect("write a file");
+            fs::write(to.join(&path), contents).expect("write a file");
+        }
+    }
+    for entry in fs::read_dir(&copy).expect("read the copy") {
+        let entry = entry.expect("a directory entry");
+        if kept.contains(&entry.file_name()) || skipped(&relative.join(entry.file_name())) {
+            continue;
+        }
+        let gone = entry.path();
+        if entry.file_type().expect("a file type").is_dir() {
+            fs::remove_dir_all(&gone).expect("remove a folder that is gone");
+        } else {
+            fs::remove_file(&gone).expect("remove a file that is gone");
         }
     }
 }
