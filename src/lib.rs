@@ -28,6 +28,7 @@
 //! connection errors turned into one sentence a beginner can act on).
 
 pub mod explain;
+pub mod progress;
 pub mod time_protocol;
 
 /// The book's pages as doctests: `cargo test` compiles every Rust snippet in `book/src/`.
