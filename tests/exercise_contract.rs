@@ -575,9 +575,9 @@ fn every_stub_has_a_solution_and_tests_and_keeps_the_solutions_api() {
             exercise.chapter,
         ));
         if todos(&stub).is_empty() {
-            problems.push(format!(
-                "{stub_path}: a stub has at least one todo!() for the student to replace"
-            ));
+            // Solved (by a student, or by CI copying the solution in): still the same API. That
+            // the pristine stub is unsolved is proven by CI, where every test fails on it.
+            eprintln!("note: {stub_path} has no todo!() left: checked as a solved exercise");
         }
         problems.extend(solution_problems(&solution_path, &solution));
         match fs::read_to_string(root().join(&test_path)) {
