@@ -195,6 +195,43 @@ fn ipv4_mapped_ipv6_addresses_are_classified_as_their_ipv4_address() {
     ]);
 }
 
+/// The examples print each kind by name, in a column: `{kind:<14}`. The names are given in the
+/// exercise file (`impl Display for IpKind`); this checks they reach the screen intact.
+#[test]
+fn every_kind_prints_the_name_the_examples_show() {
+    let cases = [
+        ("127.0.0.1", "loopback"),
+        ("0.0.0.0", "unspecified"),
+        ("192.168.1.10", "private"),
+        ("100.64.0.1", "shared (carrier-grade NAT)"),
+        ("fe80::1", "link-local"),
+        ("224.0.0.1", "multicast"),
+        ("255.255.255.255", "broadcast"),
+        ("192.0.2.1", "documentation"),
+        ("8.8.8.8", "public"),
+    ];
+    for (text, expected) in cases {
+        let ip: IpAddr = text
+            .parse()
+            .expect("the test table holds valid IP addresses");
+        let kind = classify_ip(ip);
+        let shown = kind.to_string();
+        assert_eq!(
+            shown, expected,
+            "expected {ip} ({kind:?}) to print as {expected:?}, got {shown:?}: the examples print \
+             each kind with `{{kind}}`, using the names of `impl Display for IpKind` in your \
+             exercise file — keep them as given; see book chapter 1, 'Kinds of addresses'"
+        );
+    }
+    let kind = classify_ip("10.0.0.1".parse().expect("a valid literal"));
+    let column = format!("{kind:<14}|");
+    assert_eq!(
+        column, "private       |",
+        "expected {kind:?} padded to 14 characters by `{{kind:<14}}`, got {column:?}: the Display \
+         impl uses `f.pad` so that the examples' tables line up — see book chapter 1"
+    );
+}
+
 #[test]
 fn local_ip_for_127_0_0_1_is_127_0_0_1() {
     // Aim at a real UDP socket on loopback, so even an answer that sends a packet would not fail

@@ -54,6 +54,34 @@ fn iana_range_has_three_ranges() {
     }
 }
 
+/// The example prints both ranges by name (`{lesson}`, `{iana}`). The names are given in the
+/// exercise file (`impl Display`); this checks they reach the screen intact.
+#[test]
+fn ranges_print_the_names_the_example_shows() {
+    let lesson = [(80, "well-known"), (8000, "dynamic")];
+    for (port, expected) in lesson {
+        let class = classify_port(port);
+        let shown = class.to_string();
+        assert_eq!(
+            shown, expected,
+            "expected classify_port({port}) = {class:?} to print as {expected:?}, got {shown:?}: \
+             the example prints it with `{{lesson}}`, using `impl Display for PortClass` in your \
+             exercise file — keep it as given; see book chapter 2, 'Well-known and dynamic ports'"
+        );
+    }
+    let iana = [(22, "system"), (5432, "user"), (60000, "dynamic")];
+    for (port, expected) in iana {
+        let range = iana_range(port);
+        let shown = range.to_string();
+        assert_eq!(
+            shown, expected,
+            "expected iana_range({port}) = {range:?} to print as {expected:?}, got {shown:?}: \
+             the example prints it with `{{iana}}`, using `impl Display for IanaRange` in your \
+             exercise file — keep it as given; see book chapter 2, 'IANA's three ranges'"
+        );
+    }
+}
+
 /// Checks `parse_port` on every input of `cases`, with a message that teaches.
 fn check_parse(cases: &[(&str, Result<u16, PortError>, &str)]) {
     for (text, expected, why) in cases {
