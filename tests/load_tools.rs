@@ -125,3 +125,83 @@ fn the_load_tool_refuses_addresses_that_are_not_loopback_before_connecting() {
         );
     }
 }
+
+/// A child process killed and waited for on drop, for a test that needs its raw stdout pipe.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_original_reference_server_does_not_panic_when_its_stdout_is_closed() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+
+    // Like `07_reference_servers original 127.0.0.1:0 | head -1`: read one line, close the pipe.
+    let mut command = common::example_command("07_reference_servers");
+    command
+        .args([
+            "original",
+            "127.0.0.1:0",
+            "--connections",
+            "1",
+            "--seconds",
+            "10",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut server = KillOnDrop(command.spawn().expect("the example binary starts"));
+    let stdout = server.0.stdout.take().expect("stdout was piped");
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("read the first line"); // the reader, and our end of the pipe, are dropped here
+    let addr = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("expected `listening on ADDR`, got {first:?}"));
+
+    let mut client = std::net::TcpStream::connect(addr).expect("connect to the reference server");
+    // A write may fail once the server stopped reading: that is fine, it only has to not panic.
+    let _ = client.write_all(b"2026-11-25 09:50:00\n");
+    drop(client);
+
+    let give_up = Instant::now() + PATIENCE;
+    let status = loop {
+        if let Some(status) = server.0.try_wait().expect("try_wait works") {
+            break status;
+        }
+        assert!(
+            Instant::now() < give_up,
+            "the server should stop after its one connection closed (--connections 1)"
+        );
+        thread::sleep(Duration::from_millis(10));
+    };
+    let mut stderr = String::new();
+    if let Some(mut pipe) = server.0.stderr.take() {
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    assert!(
+        !stderr.contains("panicked"),
+        "a closed stdout (`| head -1`) must stop the printing, not panic ({status}): {stderr}"
+    );
+}
+
+#[test]
+fn the_reference_servers_refuse_a_huge_seconds_with_a_usage_error_not_a_panic() {
+    let mut command = common::example_command("07_reference_servers");
+    command.args(["sink", "127.0.0.1:0", "--seconds", &u64::MAX.to_string()]);
+    let mut running = Running::spawn(command);
+    let status = exits_within_patience(&mut running, "--seconds u64::MAX");
+    let stderr = stderr_of(&mut running);
+    assert_eq!(
+        status.code(),
+        Some(2),
+        "--seconds u64::MAX overflows any clock: a usage error (exit code 2), got {status}: {stderr}"
+    );
+}
