@@ -27,7 +27,8 @@ struct Args {
     addr: SocketAddr,
 
     /// How many connected clients the OS may queue until the server accepts them
-    #[arg(long, default_value_t = 127)]
+    // Not negative: Linux would quietly use its maximum instead, and print a misleading number.
+    #[arg(long, default_value_t = 127, value_parser = clap::value_parser!(i32).range(0..))]
     backlog: i32,
 }
 

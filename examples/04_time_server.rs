@@ -222,15 +222,17 @@ fn serve(mut stream: TcpStream, peer: SocketAddr, slot: ClientSlot) {
 
     // ANCHOR: ending
     let plural = if timestamps == 1 { "" } else { "s" };
+    // A message cut short by the end of the stream, or by a reset, is still reported.
+    // (After a line that was too long, `finish` has nothing: that line was refused, not cut.)
+    let rest = decoder
+        .finish()
+        .map_or_else(String::new, |rest| format!("{prefix}{rest}\n"));
     let last_words = match ending {
         Ending::Left => {
-            // A message cut short by the end of the stream is still reported.
-            let rest = decoder.finish().map(|rest| format!("{prefix}{rest}\n"));
-            let bye = format!("{prefix}disconnected after {timestamps} timestamp{plural}\n");
-            rest.unwrap_or_default() + &bye
+            rest + &format!("{prefix}disconnected after {timestamps} timestamp{plural}\n")
         }
         Ending::Failed(err) => {
-            format!("{prefix}disconnected after {timestamps} timestamp{plural}: {err}\n")
+            rest + &format!("{prefix}disconnected after {timestamps} timestamp{plural}: {err}\n")
         }
         Ending::TooLong(too_long) => {
             // Tell the client why (it may not be listening; that is fine), then close.

@@ -95,31 +95,43 @@ fn run(args: &Args) -> Result<(), String> {
 /// bytes are handed to the OS, and only the server's side answers "no such connection"), so a
 /// client that only writes notices a second later. Reading tells at once: 0 bytes means
 /// end of stream, and whatever the server said before closing (e.g. "server busy…") is the
-/// reason.
+/// reason. If the server closed while our last timestamp was still unread, its side answers
+/// with a reset instead of an end of stream: what it said before is still the reason.
 fn check_server(mut stream: &TcpStream) -> io::Result<()> {
     let mut said = Vec::new();
     let mut buffer = [0; 1024];
     stream.set_nonblocking(true)?;
-    let outcome = loop {
+    // Bounded: a server that keeps talking (not ours) must not keep us in this loop.
+    let mut outcome = Ok(());
+    for _ in 0..64 {
         match stream.read(&mut buffer) {
-            // Nothing to read: the usual case, the server is listening quietly.
-            Err(err) if err.kind() == io::ErrorKind::WouldBlock => break Ok(()),
+            // Nothing more to read: the usual case, the server is listening quietly.
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => break,
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-            Err(err) => break Err(err),
+            Err(err) => {
+                let kind = err.kind();
+                outcome = Err(server_said(&said).map_or(err, |why| io::Error::new(kind, why)));
+                break;
+            }
             Ok(0) => {
-                let said = String::from_utf8_lossy(&said);
-                let why = match said.trim() {
-                    "" => "the server closed the connection".to_owned(),
-                    said => format!("the server said: {said}"),
-                };
-                break Err(io::Error::new(io::ErrorKind::UnexpectedEof, why));
+                let why = server_said(&said)
+                    .unwrap_or_else(|| "the server closed the connection".to_owned());
+                outcome = Err(io::Error::new(io::ErrorKind::UnexpectedEof, why));
+                break;
             }
             Ok(received) if said.len() < 4096 => said.extend_from_slice(&buffer[..received]),
             Ok(_) => {} // a server that talks this much is not ours: ignore the rest
         }
-    };
+    }
     stream.set_nonblocking(false)?;
     outcome
+}
+
+/// `the server said: …` if the server sent any text before it closed.
+fn server_said(said: &[u8]) -> Option<String> {
+    let said = String::from_utf8_lossy(said);
+    let said = said.trim();
+    (!said.is_empty()).then(|| format!("the server said: {said}"))
 }
 // ANCHOR_END: check
 

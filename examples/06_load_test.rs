@@ -44,8 +44,8 @@ struct Args {
     /// The server's address, e.g. 127.0.0.1:8000 (loopback addresses only)
     addr: SocketAddr,
     /// How many connections to open and keep open at the same time
-    #[arg(long, default_value_t = 1)]
-    clients: usize,
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=MAX_CLIENTS))]
+    clients: u32,
     /// How many timestamps each client sends (0: connect and stay idle, see --hold)
     #[arg(long, default_value_t = 10)]
     messages: u64,
@@ -80,13 +80,21 @@ struct Args {
     allow_non_loopback: bool,
 }
 
-/// A number of seconds (or a rate): finite and not negative.
+/// A number of seconds (or a rate): finite, not negative, and at most [`MAX_SECONDS`].
 fn seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(value) if value.is_finite() && value >= 0.0 => Ok(value),
-        _ => Err(format!("expected a number ≥ 0 such as 0.5, got {text:?}")),
+        Ok(value) if (0.0..=MAX_SECONDS).contains(&value) => Ok(value),
+        _ => Err(format!(
+            "expected a number from 0 to {MAX_SECONDS} such as 0.5, got {text:?}"
+        )),
     }
 }
+
+/// The most seconds (or connections per second) an option takes: about 31 years, far more than
+/// any run, and small enough that "now + this many seconds" is always a time the OS can represent.
+const MAX_SECONDS: f64 = 1e9;
+/// The most `--clients`: each one is a socket (a file descriptor) of this process.
+const MAX_CLIENTS: i64 = 1_000_000;
 
 /// How long one connect attempt may take: long enough for two SYN retransmissions (after 1 s
 /// and 3 s), which is what a client sees while the server's accept queue is full.
@@ -130,6 +138,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    // `seconds` accepted at most MAX_SECONDS, so this sum cannot overflow.
     let deadline = Instant::now() + Duration::from_secs_f64(args.timeout);
 
     // Step 2: the first connection, alone: if no server is there, say so at once instead of
@@ -203,7 +212,7 @@ struct Client {
 
 /// The C10K mode: `--clients` connections, all open at once, each sending `--messages`.
 fn many_clients(args: &Args, first: TcpStream, deadline: Instant) -> ExitCode {
-    let clients = args.clients.max(1);
+    let clients = args.clients as usize; // at most MAX_CLIENTS (clap checked it)
     let threads = args.threads.clamp(1, clients);
     let totals = Totals::default();
     let give_up = AtomicBool::new(false);
@@ -224,8 +233,7 @@ fn many_clients(args: &Args, first: TcpStream, deadline: Instant) -> ExitCode {
                     // Step 4: connect, paced: client i starts at i / connect_rate seconds, so
                     // a burst never outruns the server's accept loop and its backlog.
                     for &i in &mine {
-                        let slot = started
-                            + Duration::from_secs_f64(i as f64 / args.connect_rate.max(1.0));
+                        let slot = at(started, i as f64 / args.connect_rate.max(1.0), deadline);
                         sleep_until(slot, deadline);
                         let taken = if i == 0 { lock(first).take() } else { None };
                         let result = match taken {
@@ -285,11 +293,13 @@ fn many_clients(args: &Args, first: TcpStream, deadline: Instant) -> ExitCode {
 
                     // Step 6: rounds of messages; client i sends at offset i/clients of each
                     // interval, so the server gets an even stream, not a spike every second.
-                    for round in 0..args.messages {
+                    // At the deadline, stop every round, not just this one: with a huge
+                    // --messages, skipping round after round would keep a core busy for ages.
+                    'rounds: for round in 0..args.messages {
                         for (client, &i) in own.iter_mut().zip(&mine) {
                             let offset = args.interval * (round as f64 + i as f64 / clients as f64);
-                            if !sleep_until(sending + Duration::from_secs_f64(offset), deadline) {
-                                break;
+                            if !sleep_until(at(sending, offset, deadline), deadline) {
+                                break 'rounds;
                             }
                             send_timestamp(client, totals, args.addr);
                         }
@@ -298,10 +308,7 @@ fn many_clients(args: &Args, first: TcpStream, deadline: Instant) -> ExitCode {
                     // Step 7: stay connected for --hold, then see whether the server closed any
                     // connection on its side (for example, refused it over --max-clients).
                     let last = args.interval * args.messages.saturating_sub(1) as f64;
-                    sleep_until(
-                        sending + Duration::from_secs_f64(last + args.hold),
-                        deadline,
-                    );
+                    sleep_until(at(sending, last + args.hold, deadline), deadline);
                     for client in &mut own {
                         check_closed_by_server(client, totals);
                     }
@@ -319,7 +326,7 @@ fn many_clients(args: &Args, first: TcpStream, deadline: Instant) -> ExitCode {
     let elapsed = started.elapsed();
     let peers_written = write_peers(args, per_thread.iter().flatten());
     drop(per_thread);
-    let planned = clients as u64 * args.messages;
+    let planned = (clients as u64).saturating_mul(args.messages);
     report(&totals, elapsed, planned, Instant::now() >= deadline);
     let clean = totals.connect_errors.load(Ordering::Relaxed) == 0
         && totals.send_errors.load(Ordering::Relaxed) == 0
@@ -387,7 +394,7 @@ fn check_closed_by_server(client: &mut Client, totals: &Totals) {
 /// The `--flood` mode: one connection, big writes of pre-formatted timestamps, for `seconds`.
 fn flood(args: &Args, mut stream: TcpStream, seconds: f64, deadline: Instant) -> ExitCode {
     let started = Instant::now();
-    let end = (started + Duration::from_secs_f64(seconds)).min(deadline);
+    let end = at(started, seconds, deadline).min(deadline);
     let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
 
     // Step 3: format once per second, not once per message: the point is to measure the
@@ -516,6 +523,16 @@ fn write_peers<'a>(args: &Args, clients: impl IntoIterator<Item = &'a Client>) -
             false
         }
     }
+}
+
+/// `start` plus `seconds`, or just past `deadline` if that comes first — also when the sum is
+/// too large to represent (say, `--interval` times a huge `--messages`).
+fn at(start: Instant, seconds: f64, deadline: Instant) -> Instant {
+    let past_deadline = deadline + Duration::from_millis(1);
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .and_then(|offset| start.checked_add(offset))
+        .map_or(past_deadline, |when| when.min(past_deadline))
 }
 
 /// Sleeps until `when`, but not past `deadline`. True if `when` was reached before the deadline.

@@ -43,8 +43,9 @@ struct Args {
     /// Stop after this many connections have come and all of them have closed
     #[arg(long, global = true, default_value_t = 1)]
     connections: u64,
-    /// Stop after this many seconds in any case
-    #[arg(long, global = true, default_value_t = 300)]
+    /// Stop after this many seconds in any case (at most 1e9, about 31 years)
+    #[arg(long, global = true, default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(..=1_000_000_000))]
     seconds: u64,
     /// After the summary, keep running until stopped (or --seconds), so that a script can still
     /// read this process's peak memory and CPU time in /proc
@@ -97,8 +98,12 @@ fn main() -> ExitCode {
         }
     };
     let local = listener.local_addr().unwrap_or(addr);
-    println!("listening on {local}");
-    let _ = io::stdout().flush();
+    if let Err(err) =
+        writeln!(io::stdout(), "listening on {local}").and_then(|()| io::stdout().flush())
+    {
+        eprintln!("cannot print to stdout ({err}); stopping");
+        return ExitCode::FAILURE;
+    }
 
     // Step 2: accept on a thread of its own; each connection gets a thread. A connection thread
     // reports on `closed` when it ends, so the main thread can tell when all are gone.
@@ -109,6 +114,7 @@ fn main() -> ExitCode {
     thread::spawn(move || accept_loop(listener, mode, accepting, closed));
 
     // Step 3: wait (bounded by --seconds) until enough connections came and went.
+    // clap allowed at most 1e9 seconds, so this sum cannot overflow.
     let give_up = Instant::now() + Duration::from_secs(args.seconds);
     let mut closed_count = 0;
     while closed_count < args.connections
@@ -211,7 +217,11 @@ fn original(mut stream: TcpStream, counts: &Counts) {
         }
         note_arrival(&mut span);
         // Whatever this read returned: half a timestamp, or ten glued together. No framing.
-        println!("{}", String::from_utf8_lossy(&buffer[..n]));
+        // (`writeln!`, not `println!`, which panics when stdout is a closed pipe.)
+        let text = String::from_utf8_lossy(&buffer[..n]);
+        if writeln!(io::stdout(), "{text}").is_err() {
+            break; // nobody reads our output any more: stop counting this connection
+        }
         bytes += n as u64;
         prints += 1;
     }

@@ -37,7 +37,22 @@ pub fn bind_error(addr: SocketAddr, err: &io::Error) -> String {
              127.0.0.1 (see book chapter 1)",
             ip = addr.ip()
         ),
+        // `[::ffff:127.0.0.1]:8000` on an IPv6-only socket (chapter 4): Linux says EINVAL.
+        io::ErrorKind::InvalidInput if ipv4_mapped(addr).is_some() => format!(
+            "cannot listen on {addr}: {ip} is an IPv4 address written as IPv6, and an IPv6-only \
+             socket cannot bind it — use {v4}:{port} instead (see book chapter 4)",
+            ip = addr.ip(),
+            v4 = ipv4_mapped(addr).map_or_else(String::new, |v4| v4.to_string()),
+        ),
         _ => format!("cannot listen on {addr}: {err}"),
+    }
+}
+
+/// The IPv4 address inside an IPv4-mapped IPv6 address such as `::ffff:127.0.0.1`.
+fn ipv4_mapped(addr: SocketAddr) -> Option<std::net::Ipv4Addr> {
+    match addr {
+        SocketAddr::V4(_) => None,
+        SocketAddr::V6(v6) => v6.ip().to_ipv4_mapped(),
     }
 }
 
@@ -123,6 +138,21 @@ mod tests {
                 "{kind:?}: points at {chapter}: {text}"
             );
         }
+    }
+
+    #[test]
+    fn an_ipv4_mapped_address_is_explained_with_its_ipv4_form() {
+        let text = bind_error(
+            addr("[::ffff:127.0.0.1]:8000"),
+            &io::Error::from(io::ErrorKind::InvalidInput),
+        );
+        assert!(text.contains("use 127.0.0.1:8000 instead"), "{text}");
+        // Any other invalid input keeps the OS's own words.
+        let text = bind_error(
+            addr("[::1]:8000"),
+            &io::Error::from(io::ErrorKind::InvalidInput),
+        );
+        assert!(!text.contains("IPv4"), "{text}");
     }
 
     #[test]

@@ -155,3 +155,14 @@ fn an_address_that_is_not_ip_and_port_gets_a_clear_usage_error() {
                 .and(predicate::str::contains("panicked").not()),
         );
 }
+
+#[test]
+fn a_negative_backlog_is_a_usage_error() {
+    // Linux would take -5 as "the maximum" and the example would print "(backlog -5)".
+    example_with_timeout()
+        .args(["127.0.0.1:0", "--backlog=-5"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("--backlog"));
+}

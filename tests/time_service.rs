@@ -367,6 +367,34 @@ fn a_client_without_a_server_says_how_to_start_one() {
 }
 
 #[test]
+fn a_client_closed_with_its_timestamp_unread_still_shows_what_the_server_said() {
+    // A server that refuses a client *after* its first timestamp arrived: it says why and
+    // closes with that timestamp unread, so its side answers with a reset, not a plain end of
+    // stream. The client must still show the reason (as it does for an orderly close).
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let refuser = thread::spawn(move || {
+        let (mut stream, _) = listener.accept().expect("accept the client");
+        stream
+            .set_read_timeout(Some(PATIENCE))
+            .expect("set a read timeout");
+        let mut first = [0u8; 1];
+        let _ = stream.peek(&mut first); // wait for the timestamp, and leave it unread
+        let _ = stream.write_all(b"server busy: a test that refuses everyone\n");
+    }); // the stream is dropped with unread data: the OS sends a reset
+
+    client(addr, &["--count", "20", "--interval", "0.1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "the server said: server busy: a test that refuses everyone",
+        ));
+    refuser.join().expect("the refusing server thread ends");
+}
+
+#[test]
 fn a_client_whose_server_is_killed_says_so_in_one_line() {
     let (mut server, addr) = start_server(&[]);
     let mut command = example_command("05_time_client");
