@@ -202,7 +202,7 @@ fn meaning(kind: IpKind) -> &'static str {
         IpKind::Loopback => "this machine talking to itself; never leaves it",
         IpKind::Unspecified => "no address yet, or (for a server) every address of this machine",
         IpKind::Private => {
-            "home/office network; the internet does not route it (a router does NAT)"
+            "home/office network; not routed on the internet (IPv4: a router translates, NAT)"
         }
         IpKind::Shared => "your provider's own private network (carrier-grade NAT), or a VPN",
         IpKind::LinkLocal => "valid on this one network link only; made up by the machine itself",

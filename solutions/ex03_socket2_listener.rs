@@ -25,7 +25,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 ///     old and the new listener must have it, so a server sets it every time it starts.
 ///   - For an IPv6 address, `IPV6_V6ONLY` on: the socket serves IPv6 only, on every OS.
 ///     (Linux would otherwise let `[::]:8000` take IPv4 clients too, and then a second
-///     listener on `0.0.0.0:8000` fails; other systems default to IPv6 only.)
+///     listener on `0.0.0.0:8000` fails; Windows and FreeBSD default to IPv6 only, macOS does not.)
 ///
 /// ③ **Bind** gives the socket its local address. The IP must be one of this machine's
 ///   (else `AddrNotAvailable`), the port must be free (else `AddrInUse`), and ports below 1024

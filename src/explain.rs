@@ -68,10 +68,18 @@ fn ipv4_mapped(addr: SocketAddr) -> Option<std::net::Ipv4Addr> {
 /// ```
 pub fn connect_error(addr: SocketAddr, err: &io::Error) -> String {
     match err.kind() {
-        io::ErrorKind::ConnectionRefused => format!(
-            "could not connect to {addr}: connection refused — no server is listening there; \
-             start it with `cargo run --example 04_time_server`"
-        ),
+        io::ErrorKind::ConnectionRefused => {
+            // The lesson's address needs no argument; any other is passed to the server.
+            let server = if addr == SocketAddr::from(([127, 0, 0, 1], 8000)) {
+                "cargo run --example 04_time_server".to_owned()
+            } else {
+                format!("cargo run --example 04_time_server -- {addr}")
+            };
+            format!(
+                "could not connect to {addr}: connection refused — no server is listening there; \
+                 start it with `{server}`"
+            )
+        }
         io::ErrorKind::TimedOut => format!(
             "could not connect to {addr}: timed out — nothing answered; check the address, and \
              that no firewall drops the connection (see the Troubleshooting appendix)"
@@ -172,6 +180,16 @@ mod tests {
         );
         assert!(
             text.contains("cargo run --example 04_time_server"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_hint_starts_the_server_on_the_address_the_client_tried() {
+        let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
+        let text = connect_error(addr("[::1]:9000"), &refused);
+        assert!(
+            text.ends_with("`cargo run --example 04_time_server -- [::1]:9000`"),
             "{text}"
         );
     }

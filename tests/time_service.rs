@@ -356,7 +356,7 @@ fn a_client_without_a_server_says_how_to_start_one() {
     let expected = format!("{}\n", net_basics::explain::connect_error(addr, &refused));
     assert!(
         expected.starts_with(&format!("could not connect to {addr}: connection refused"))
-            && expected.contains("start it with `cargo run --example 04_time_server`"),
+            && expected.contains("start it with `cargo run --example 04_time_server"),
         "the explanation should name the address and the command to run: {expected}"
     );
     client(addr, &["--count", "1"])
