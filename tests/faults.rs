@@ -311,39 +311,16 @@ fn when_the_server_is_killed_a_sending_client_exits_1_with_one_line() {
         "1000",
     ]);
     let mut client = Running::spawn(command);
-    let client_stderr = client.child.stderr.take().expect("Running pipes stderr");
     let printed = Cell::new(0);
     server.until("the client's first timestamps", |line| {
         printed.set(printed.get() + usize::from(line.contains("] client time: ")));
         printed.get() == 2
     });
 
-    server
-        .running
-        .child
-        .kill()
-        .expect("the server can be killed");
-    server
-        .running
-        .child
-        .wait()
-        .expect("the killed server can be waited for");
+    server.running.kill();
 
-    let give_up = Instant::now() + PATIENCE;
-    let status = loop {
-        if let Some(status) = client.child.try_wait().expect("the client can be polled") {
-            break status;
-        }
-        assert!(
-            Instant::now() < give_up,
-            "the client must notice within {PATIENCE:?} that the server went away and exit"
-        );
-        thread::sleep(Duration::from_millis(20));
-    };
-    let mut errors = String::new();
-    let mut pipe = client_stderr;
-    pipe.read_to_string(&mut errors)
-        .expect("the client's stderr is readable");
+    let status = client.exit_status("a client whose server went away");
+    let errors = client.stderr_text();
     assert_eq!(
         status.code(),
         Some(1),
@@ -368,16 +345,7 @@ fn a_server_killed_with_clients_connected_can_restart_at_once_on_the_same_port()
     for (stream, peer) in &mut clients {
         served(&server, stream, peer, 1, "before the kill");
     }
-    server
-        .running
-        .child
-        .kill()
-        .expect("the server can be killed");
-    server
-        .running
-        .child
-        .wait()
-        .expect("the killed server can be waited for");
+    server.running.kill();
 
     // The old connections now linger on the server's side (TIME_WAIT, or CLOSE_WAIT here).
     // Without SO_REUSEADDR, binding the port again would fail for up to a minute.

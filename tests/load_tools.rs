@@ -8,7 +8,6 @@ mod common;
 
 use std::io::Read;
 use std::net::TcpListener;
-use std::process::ExitStatus;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -27,29 +26,6 @@ fn sink() -> TcpListener {
         }
     });
     listener
-}
-
-/// Waits (bounded by PATIENCE) for the process to exit; fails the test if it does not.
-fn exits_within_patience(running: &mut Running, what: &str) -> ExitStatus {
-    let give_up = Instant::now() + PATIENCE;
-    loop {
-        if let Some(status) = running.child.try_wait().expect("try_wait works") {
-            return status;
-        }
-        assert!(
-            Instant::now() < give_up,
-            "{what}: still running after {PATIENCE:?}; the tool must stop by itself"
-        );
-        thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn stderr_of(running: &mut Running) -> String {
-    let mut text = String::new();
-    if let Some(mut stderr) = running.child.stderr.take() {
-        let _ = stderr.read_to_string(&mut text);
-    }
-    text
 }
 
 #[test]
@@ -71,8 +47,8 @@ fn the_load_tool_stops_at_its_timeout_even_with_a_huge_message_count() {
         "0.3",
     ]);
     let mut running = Running::spawn(command);
-    let status = exits_within_patience(&mut running, "--messages u64::MAX --timeout 0.3");
-    let stderr = stderr_of(&mut running);
+    let status = running.exit_status("--messages u64::MAX --timeout 0.3");
+    let stderr = running.stderr_text();
     assert!(
         !stderr.contains("panicked"),
         "a huge --messages must not overflow a count or a time: {stderr}"
@@ -98,8 +74,8 @@ fn the_load_tool_refuses_absurd_numbers_with_a_usage_error_not_a_panic() {
         let mut command = common::example_command("06_load_test");
         command.arg(addr.to_string()).args(option);
         let mut running = Running::spawn(command);
-        let status = exits_within_patience(&mut running, &format!("{option:?}"));
-        let stderr = stderr_of(&mut running);
+        let status = running.exit_status(&format!("{option:?}"));
+        let stderr = running.stderr_text();
         assert_eq!(
             status.code(),
             Some(2),
@@ -116,8 +92,8 @@ fn the_load_tool_refuses_addresses_that_are_not_loopback_before_connecting() {
         let mut command = common::example_command("06_load_test");
         command.arg(target);
         let mut running = Running::spawn(command);
-        let status = exits_within_patience(&mut running, target);
-        let stderr = stderr_of(&mut running);
+        let status = running.exit_status(target);
+        let stderr = running.stderr_text();
         assert!(
             status.code() == Some(2) && stderr.contains("not a loopback address"),
             "{target} is not loopback: refused with exit code 2 before any connect, got \
@@ -197,8 +173,8 @@ fn the_reference_servers_refuse_a_huge_seconds_with_a_usage_error_not_a_panic() 
     let mut command = common::example_command("07_reference_servers");
     command.args(["sink", "127.0.0.1:0", "--seconds", &u64::MAX.to_string()]);
     let mut running = Running::spawn(command);
-    let status = exits_within_patience(&mut running, "--seconds u64::MAX");
-    let stderr = stderr_of(&mut running);
+    let status = running.exit_status("--seconds u64::MAX");
+    let stderr = running.stderr_text();
     assert_eq!(
         status.code(),
         Some(2),

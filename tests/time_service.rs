@@ -9,9 +9,8 @@ mod common;
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::process::ExitStatus;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::{PATIENCE, Running, example, example_command};
 use predicates::prelude::*;
@@ -61,32 +60,6 @@ fn lines_of(server: &Running, peer: &str, wanted: &str) -> Vec<String> {
     seen.into_iter()
         .filter(|line| line.starts_with(&format!("{peer} ")))
         .collect()
-}
-
-/// Waits (bounded) for a child process to exit by itself.
-fn exit_status(running: &mut Running, what: &str) -> ExitStatus {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        if let Some(status) = running.child.try_wait().expect("query the child process") {
-            return status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "waited {PATIENCE:?} for {what} to exit"
-        );
-        thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// Everything a finished child wrote to stderr.
-fn stderr_of(running: &mut Running) -> String {
-    let mut text = String::new();
-    if let Some(mut stderr) = running.child.stderr.take() {
-        stderr
-            .read_to_string(&mut text)
-            .expect("read the child's stderr");
-    }
-    text
 }
 
 #[test]
@@ -170,8 +143,8 @@ fn two_clients_at_once_are_both_served() {
         let bye = format!("{peer} disconnected after 5 timestamps");
         assert!(seen.contains(&bye), "expected {bye:?} in {seen:#?}");
     }
-    assert!(exit_status(&mut first, "the first client").success());
-    assert!(exit_status(&mut second, "the second client").success());
+    assert!(first.exit_status("the first client").success());
+    assert!(second.exit_status("the second client").success());
 }
 
 #[test]
@@ -403,11 +376,10 @@ fn a_client_whose_server_is_killed_says_so_in_one_line() {
     server.lines_until("a timestamp from the client", |line| {
         line.contains("client time:")
     });
-    server.child.kill().expect("kill the server");
-    server.child.wait().expect("wait for the killed server");
+    server.kill();
 
-    let status = exit_status(&mut client, "the client after its server was killed");
-    let stderr = stderr_of(&mut client);
+    let status = client.exit_status("the client after its server was killed");
+    let stderr = client.stderr_text();
     assert_eq!(
         status.code(),
         Some(1),
@@ -455,8 +427,7 @@ fn a_killed_server_restarts_at_once_on_the_same_port() {
         .write_all(format!("{T1}\n").as_bytes())
         .expect("send");
     lines_of(&server, &peer, "client time:");
-    server.child.kill().expect("kill the server");
-    server.child.wait().expect("wait for the killed server");
+    server.kill();
     // The old connection still holds the port; SO_REUSEADDR lets the new server bind anyway.
     let mut command = example_command("04_time_server");
     command.arg(addr.to_string());

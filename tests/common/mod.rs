@@ -4,13 +4,13 @@
 //! Each test file that needs these does `mod common;` and uses what it needs.
 #![allow(dead_code)] // each test file uses a different part of this module
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long a test waits for a line it expects before it gives up and fails (never a hang).
 pub const PATIENCE: Duration = Duration::from_secs(10);
@@ -92,6 +92,43 @@ impl Running {
         addr.trim()
             .parse()
             .unwrap_or_else(|_| panic!("`listening on` should name a socket address, got {addr:?}"))
+    }
+}
+
+impl Running {
+    /// Kills the process now and waits until it is gone (a test that plays "the server crashed").
+    pub fn kill(&mut self) {
+        self.child.kill().expect("the process can be killed");
+        self.child
+            .wait()
+            .expect("the killed process can be waited for");
+    }
+
+    /// Waits, at most [`PATIENCE`], for the process to exit by itself; fails the test naming
+    /// `what` if it is still running then (a program that must stop by itself, never a hang).
+    pub fn exit_status(&mut self, what: &str) -> ExitStatus {
+        let give_up = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the process can be polled") {
+                return status;
+            }
+            assert!(
+                Instant::now() < give_up,
+                "{what}: still running after {PATIENCE:?}; it must stop by itself"
+            );
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Everything the process wrote to stderr; call it after the process has exited.
+    pub fn stderr_text(&mut self) -> String {
+        let mut text = String::new();
+        if let Some(mut stderr) = self.child.stderr.take() {
+            stderr
+                .read_to_string(&mut text)
+                .expect("the process's stderr is readable");
+        }
+        text
     }
 }
 
