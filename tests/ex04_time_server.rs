@@ -84,106 +84,118 @@ const T1: &str = "2026-11-25 09:50:00";
 const T2: &str = "2026-11-25 09:50:01";
 const T3: &str = "2026-11-25 09:50:02";
 
-#[test]
-fn the_same_lines_however_the_bytes_arrive() {
-    // (what, bytes sent, lines expected, timestamps counted)
-    let cases: Vec<(&str, Vec<u8>, Vec<String>, usize)> = vec![
-        (
-            "three timestamps, each ending in \\n",
-            format!("{T1}\n{T2}\n{T3}\n").into_bytes(),
-            vec![
-                format!("client time: {T1}"),
-                format!("client time: {T2}"),
-                format!("client time: {T3}"),
-            ],
-            3,
-        ),
-        (
-            "\\r\\n endings (as telnet and Windows send them)",
-            format!("{T1}\r\n{T2}\r\n").into_bytes(),
-            vec![format!("client time: {T1}"), format!("client time: {T2}")],
-            2,
-        ),
-        (
-            "a line that is not a timestamp, then one that is",
-            format!("hello\n{T1}\n").into_bytes(),
-            vec![
-                "not a timestamp: \"hello\"".to_owned(),
-                format!("client time: {T1}"),
-            ],
-            1,
-        ),
-        (
-            "a time without seconds (%H:%M) and an impossible month",
-            b"2026-11-25 09:50\n2026-13-01 00:00:00\n".to_vec(),
-            vec![
-                "not a timestamp: \"2026-11-25 09:50\"".to_owned(),
-                "not a timestamp: \"2026-13-01 00:00:00\"".to_owned(),
-            ],
-            0,
-        ),
-        (
-            "bytes that are not UTF-8, then a timestamp",
-            [b"\xff\xfe oops\n".as_slice(), T1.as_bytes(), b"\n"].concat(),
-            vec![
-                "not a timestamp: \"\u{fffd}\u{fffd} oops\"".to_owned(),
-                format!("client time: {T1}"),
-            ],
-            1,
-        ),
-        (
-            "a two-byte character (é), which some deliveries split in half",
-            format!("café\n{T1}\n").into_bytes(),
-            vec![
-                "not a timestamp: \"café\"".to_owned(),
-                format!("client time: {T1}"),
-            ],
-            1,
-        ),
-        (
-            "a control character (escape) in a line",
-            b"\x1b[2J\n".to_vec(),
-            vec!["not a timestamp: \"\\u{1b}[2J\"".to_owned()],
-            0,
-        ),
-        (
-            "blank lines and spaces around a timestamp",
-            format!("\n\r\n   \n  {T1}  \n").into_bytes(),
-            vec![format!("client time: {T1}")],
-            1,
-        ),
-        (
-            "a stream that ends in the middle of a message",
-            format!("{T1}\n2026-11-").into_bytes(),
-            vec![
-                format!("client time: {T1}"),
-                "not a timestamp: \"2026-11-\"".to_owned(),
-            ],
-            1,
-        ),
-        (
-            "a last timestamp without \\n (the end of the stream ends the line)",
-            format!("{T1}\n{T2}").into_bytes(),
-            vec![format!("client time: {T1}"), format!("client time: {T2}")],
-            2,
-        ),
-        ("an empty stream", Vec::new(), Vec::new(), 0),
-    ];
-    for (what, stream, expected_lines, expected_count) in cases {
-        for (how, pieces) in deliveries(&stream) {
-            let (count, lines) = serve(pieces);
-            assert_eq!(
-                lines, expected_lines,
-                "for {what}, delivered {how}: expected these lines — TCP is a byte stream, so \
-                 the lines must not depend on how the bytes arrive (see book chapter 5)"
-            );
-            assert_eq!(
-                count, expected_count,
-                "for {what}, delivered {how}: expected {expected_count} timestamps counted — \
-                 only lines that are timestamps count (see book chapter 5)"
-            );
-        }
+/// Serves `stream` delivered in every way of [`deliveries`] and expects the same lines and count
+/// each time. `what` names the case in the failure message.
+fn expect_lines(what: &str, stream: &[u8], expected_lines: &[String], expected_count: usize) {
+    for (how, pieces) in deliveries(stream) {
+        let (count, lines) = serve(pieces);
+        assert_eq!(
+            lines, expected_lines,
+            "for {what}, delivered {how}: expected these lines — TCP is a byte stream, so \
+             the lines must not depend on how the bytes arrive (see book chapter 5)"
+        );
+        assert_eq!(
+            count, expected_count,
+            "for {what}, delivered {how}: expected {expected_count} timestamps counted — \
+             only lines that are timestamps count (see book chapter 5)"
+        );
     }
+}
+
+fn time_line(timestamp: &str) -> String {
+    format!("client time: {timestamp}")
+}
+
+fn not_a_timestamp(shown: &str) -> String {
+    format!("not a timestamp: {shown}")
+}
+
+#[test]
+fn one_line_per_timestamp_ending_in_newline() {
+    expect_lines(
+        "three timestamps, each ending in \\n",
+        format!("{T1}\n{T2}\n{T3}\n").as_bytes(),
+        &[time_line(T1), time_line(T2), time_line(T3)],
+        3,
+    );
+}
+
+#[test]
+fn crlf_endings_are_newlines_too() {
+    expect_lines(
+        "\\r\\n endings (as telnet and Windows send them)",
+        format!("{T1}\r\n{T2}\r\n").as_bytes(),
+        &[time_line(T1), time_line(T2)],
+        2,
+    );
+}
+
+#[test]
+fn a_line_that_is_not_a_timestamp_is_reported_and_not_counted() {
+    expect_lines(
+        "a line that is not a timestamp, then one that is",
+        format!("hello\n{T1}\n").as_bytes(),
+        &[not_a_timestamp("\"hello\""), time_line(T1)],
+        1,
+    );
+    expect_lines(
+        "a time without seconds (%H:%M) and an impossible month",
+        b"2026-11-25 09:50\n2026-13-01 00:00:00\n",
+        &[
+            not_a_timestamp("\"2026-11-25 09:50\""),
+            not_a_timestamp("\"2026-13-01 00:00:00\""),
+        ],
+        0,
+    );
+}
+
+#[test]
+fn bytes_that_are_not_text_are_shown_safely_and_never_stop_the_server() {
+    expect_lines(
+        "bytes that are not UTF-8, then a timestamp",
+        &[b"\xff\xfe oops\n".as_slice(), T1.as_bytes(), b"\n"].concat(),
+        &[not_a_timestamp("\"\u{fffd}\u{fffd} oops\""), time_line(T1)],
+        1,
+    );
+    expect_lines(
+        "a two-byte character (é), which some deliveries split in half",
+        format!("café\n{T1}\n").as_bytes(),
+        &[not_a_timestamp("\"café\""), time_line(T1)],
+        1,
+    );
+    expect_lines(
+        "a control character (escape) in a line",
+        b"\x1b[2J\n",
+        &[not_a_timestamp("\"\\u{1b}[2J\"")],
+        0,
+    );
+}
+
+#[test]
+fn blank_lines_and_spaces_around_a_timestamp_are_skipped() {
+    expect_lines(
+        "blank lines and spaces around a timestamp",
+        format!("\n\r\n   \n  {T1}  \n").as_bytes(),
+        &[time_line(T1)],
+        1,
+    );
+}
+
+#[test]
+fn the_end_of_the_stream_ends_the_last_line() {
+    expect_lines(
+        "a stream that ends in the middle of a message",
+        format!("{T1}\n2026-11-").as_bytes(),
+        &[time_line(T1), not_a_timestamp("\"2026-11-\"")],
+        1,
+    );
+    expect_lines(
+        "a last timestamp without \\n (the end of the stream ends the line)",
+        format!("{T1}\n{T2}").as_bytes(),
+        &[time_line(T1), time_line(T2)],
+        2,
+    );
+    expect_lines("an empty stream", b"", &[], 0);
 }
 
 #[test]
