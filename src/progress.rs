@@ -585,8 +585,29 @@ impl CargoTest {
             self.offline = true;
             return outcome;
         }
-        interpret(&stdout, &stderr)
+        let mut outcome = interpret(&stdout, &stderr);
+        if let Outcome::Failed(run) = &mut outcome {
+            // libtest reports failures alphabetically; the test file lists them from the
+            // simplest rule to the hardest, so show the first failure in the file's order.
+            let tests = self
+                .project
+                .join("tests")
+                .join(format!("{}.rs", exercise.stem));
+            if let Ok(source) = std::fs::read_to_string(tests) {
+                order_as_in_source(&mut run.failures, &source);
+            }
+        }
+        outcome
     }
+}
+
+/// Sorts `failures` by where each test function is defined in `source` (a test file); tests
+/// not found there (say, in a module) keep their order, after the others.
+pub fn order_as_in_source(failures: &mut [TestFailure], source: &str) {
+    failures.sort_by_key(|failure| {
+        let name = failure.name.rsplit("::").next().unwrap_or(&failure.name);
+        source.find(&format!("fn {name}(")).unwrap_or(usize::MAX)
+    });
 }
 
 /// Runs `command` to completion, capturing its output, and calls `on_slow` once if that takes

@@ -523,3 +523,29 @@ fn every_hint_is_one_sentence_and_every_chapter_file_has_its_title() {
         );
     }
 }
+
+#[test]
+fn the_first_failure_shown_is_the_first_test_in_the_file_not_the_first_alphabetically() {
+    let source =
+        "#[test]\nfn one_line_per_timestamp() {}\n\n#[test]\nfn a_bad_line_is_reported() {}\n";
+    let failure = |name: &str| TestFailure {
+        name: name.to_owned(),
+        message: String::new(),
+        location: None,
+    };
+    let mut failures = vec![
+        failure("a_bad_line_is_reported"),
+        failure("not_in_the_file"),
+        failure("one_line_per_timestamp"),
+    ];
+    order_as_in_source(&mut failures, source);
+    let names: Vec<&str> = failures.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "one_line_per_timestamp",
+            "a_bad_line_is_reported",
+            "not_in_the_file"
+        ]
+    );
+}
