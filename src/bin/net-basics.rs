@@ -5,7 +5,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
@@ -51,6 +51,16 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let mut cargo = CargoTest::new(project.clone());
+    // Without a cargo to run, every exercise would read "could not run the tests" and the count
+    // "0/5 done": a report that looks like lost work. Say the one thing that is wrong instead.
+    if let Err(error) = Command::new(&cargo.cargo).arg("--version").output() {
+        eprintln!(
+            "net-basics: cannot run `{}` ({error}), which checks the exercises: is Rust installed \
+             and cargo on your PATH? Start this with `cargo run` inside the net-basics folder.",
+            Path::new(&cargo.cargo).display()
+        );
+        return ExitCode::FAILURE;
+    }
     if !args.watch {
         let report = check(&mut cargo);
         print!("{}", progress::render_report(&report));
