@@ -93,11 +93,14 @@ fn check(cargo: &mut CargoTest) -> Report {
         let stem = exercise.stem;
         let status = &mut status;
         cargo.run(exercise, &mut || {
-            status.show(&format!(
-                "the tests of {stem} are still running after {slow} s: an endless loop, or a \
-                 call that waits forever? Ctrl-C stops them."
+            // Said also when stderr is not a terminal (an IDE's run pane): a silent tool that
+            // never ends is the worst way to meet an endless loop.
+            status.say(&format!(
+                "the tests of {stem} are still running after {slow} s. The first check also \
+                 builds them, which can take minutes; if not that, an endless loop or a call that \
+                 waits forever? Ctrl-C stops them; `cargo test --test {stem}` names the test \
+                 that hangs."
             ));
-            status.keep();
         })
     });
     status.clear();
@@ -189,12 +192,10 @@ impl StatusLine {
         }
     }
 
-    /// Leave the current line on screen (end it) instead of overwriting it.
-    fn keep(&mut self) {
-        if self.enabled && self.shown {
-            eprintln!();
-            self.shown = false;
-        }
+    /// A line that stays on screen, at a terminal or not.
+    fn say(&mut self, text: &str) {
+        self.clear();
+        eprintln!("{text}");
     }
 
     fn clear(&mut self) {
