@@ -276,7 +276,11 @@ fn pristine_then_solved_course() {
     let stdout = text(&solved.stdout);
     // Put the stubs back so that the next run starts pristine (and only rebuilds those files).
     copy_crate(root, &copy);
-    assert!(solved.status.success());
+    assert!(
+        solved.status.success(),
+        "a report exits 0\nstdout:\n{stdout}\nstderr:\n{}",
+        text(&solved.stderr)
+    );
     assert!(
         stdout.contains("\n5/5 done\n") && stdout.contains("Every exercise passes."),
         "with the solutions in exercises/, every exercise passes\nstdout:\n{stdout}\nstderr:\n{}",
