@@ -156,6 +156,28 @@ fn port_ranges_check_free_sees_a_port_in_use() {
 }
 
 #[test]
+fn port_ranges_check_free_sees_a_free_port() {
+    // The other half of the check: a program that always said "in use" would pass the test
+    // above. A port the OS just handed out and we released is free (nobody else takes a
+    // random ephemeral port in these few milliseconds).
+    let port = {
+        let probe = TcpListener::bind("127.0.0.1:0").expect("can listen on loopback");
+        probe
+            .local_addr()
+            .expect("a bound listener has an address")
+            .port()
+    };
+    port_ranges()
+        .args(["--check-free", &port.to_string()])
+        .assert()
+        .success()
+        .stdout(line_matching(&format!(
+            r"^127\.0\.0\.1:{port} is free: a TCP server could listen there now$"
+        )))
+        .stdout(predicate::str::contains("in use").not());
+}
+
+#[test]
 fn port_ranges_check_free_explains_port_0() {
     port_ranges()
         .args(["--check-free", "0"])

@@ -121,6 +121,35 @@ fn outside_a_course_it_says_where_to_run_it() {
 }
 
 #[test]
+fn without_cargo_it_says_so_once_and_fails() {
+    // Run outside `cargo run` with no cargo on the PATH: the report must not claim "0/5 done"
+    // (five "could not run" lines look like lost work), and --help promises exit status 1.
+    let course = tiny_course();
+    let output = net_basics()
+        .current_dir(&course)
+        .env("CARGO_MANIFEST_DIR", &course)
+        .env("CARGO", course.join("no-such-cargo"))
+        .output()
+        .expect("the net-basics binary runs");
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "no cargo means the check could not run: exit 1, as --help says\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(
+        stdout.is_empty(),
+        "no progress report without cargo (it would read 0/5 done), got:\n{stdout}"
+    );
+    assert!(
+        stderr.contains("no-such-cargo")
+            && stderr.contains("cargo on your PATH")
+            && stderr.lines().count() == 1,
+        "one line naming the cargo it tried and what to check, got:\n{stderr}"
+    );
+}
+
+#[test]
 fn a_tiny_course_is_graded_end_to_end() {
     let course = tiny_course();
     let output = run_on(&course, &course.join("target"));
@@ -247,7 +276,11 @@ fn pristine_then_solved_course() {
     let stdout = text(&solved.stdout);
     // Put the stubs back so that the next run starts pristine (and only rebuilds those files).
     copy_crate(root, &copy);
-    assert!(solved.status.success());
+    assert!(
+        solved.status.success(),
+        "a report exits 0\nstdout:\n{stdout}\nstderr:\n{}",
+        text(&solved.stderr)
+    );
     assert!(
         stdout.contains("\n5/5 done\n") && stdout.contains("Every exercise passes."),
         "with the solutions in exercises/, every exercise passes\nstdout:\n{stdout}\nstderr:\n{}",

@@ -143,8 +143,14 @@ fn two_clients_at_once_are_both_served() {
         let bye = format!("{peer} disconnected after 5 timestamps");
         assert!(seen.contains(&bye), "expected {bye:?} in {seen:#?}");
     }
-    assert!(first.exit_status("the first client").success());
-    assert!(second.exit_status("the second client").success());
+    for (client, which) in [(&mut first, "first"), (&mut second, "second")] {
+        let status = client.exit_status(&format!("the {which} client"));
+        assert!(
+            status.success(),
+            "the {which} client (--count 5) should exit 0 after its 5 timestamps, got {status}; \
+             the server printed {seen:#?}"
+        );
+    }
 }
 
 #[test]
@@ -208,7 +214,11 @@ fn one_timestamp_in_two_writes_is_one_line() {
         .shutdown(Shutdown::Write)
         .expect("close our sending side");
     let bye = lines_of(&server, &peer, "disconnected");
-    assert_eq!(bye, [format!("{peer} disconnected after 1 timestamp")]);
+    assert_eq!(
+        bye,
+        [format!("{peer} disconnected after 1 timestamp")],
+        "after our end of stream, one line counting the one timestamp (singular) — chapter 5"
+    );
 }
 
 #[test]
@@ -262,7 +272,12 @@ fn a_line_too_long_closes_that_connection_only() {
             "expected the client to be told why: {:?}",
             String::from_utf8_lossy(&told)
         ),
-        Err(err) => assert_eq!(err.kind(), io::ErrorKind::ConnectionReset, "{err}"),
+        Err(err) => assert_eq!(
+            err.kind(),
+            io::ErrorKind::ConnectionReset,
+            "reading after the server closed a too-long line should give its message, an end \
+             of stream or a reset, got: {err}"
+        ),
     }
 
     patient
@@ -292,7 +307,11 @@ fn past_max_clients_a_new_client_is_told_and_closed() {
         "expected one line saying why, got {told:?}"
     );
     let refused = lines_of(&server, &extra_peer, "refused");
-    assert!(refused[0].contains("--max-clients"), "{refused:#?}");
+    assert!(
+        refused[0].contains("--max-clients"),
+        "the server's line about a refused client should name --max-clients, the option to \
+         raise: {refused:#?}"
+    );
 
     first.write_all(format!("{T2}\n").as_bytes()).expect("send");
     let lines = lines_of(&server, &first_peer, "client time:");
@@ -392,7 +411,8 @@ fn a_client_whose_server_is_killed_says_so_in_one_line() {
     );
     assert!(
         stderr.contains(&format!("the server at {addr} went away")),
-        "{stderr:?}"
+        "the client should say which server went away (src/explain.rs, connection_lost), \
+         got {stderr:?}"
     );
     assert!(!stderr.contains("panicked"), "no panic: {stderr:?}");
 }

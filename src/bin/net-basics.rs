@@ -5,7 +5,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
@@ -51,6 +51,16 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let mut cargo = CargoTest::new(project.clone());
+    // Without a cargo to run, every exercise would read "could not run the tests" and the count
+    // "0/5 done": a report that looks like lost work. Say the one thing that is wrong instead.
+    if let Err(error) = Command::new(&cargo.cargo).arg("--version").output() {
+        eprintln!(
+            "net-basics: cannot run `{}` ({error}), which checks the exercises: is Rust installed \
+             and cargo on your PATH? Start this with `cargo run` inside the net-basics folder.",
+            Path::new(&cargo.cargo).display()
+        );
+        return ExitCode::FAILURE;
+    }
     if !args.watch {
         let report = check(&mut cargo);
         print!("{}", progress::render_report(&report));
@@ -83,11 +93,14 @@ fn check(cargo: &mut CargoTest) -> Report {
         let stem = exercise.stem;
         let status = &mut status;
         cargo.run(exercise, &mut || {
-            status.show(&format!(
-                "the tests of {stem} are still running after {slow} s: an endless loop, or a \
-                 call that waits forever? Ctrl-C stops them."
+            // Said also when stderr is not a terminal (an IDE's run pane): a silent tool that
+            // never ends is the worst way to meet an endless loop.
+            status.say(&format!(
+                "the tests of {stem} are still running after {slow} s. The first check also \
+                 builds them, which can take minutes; if not that, an endless loop or a call that \
+                 waits forever? Ctrl-C stops them; `cargo test --test {stem}` names the test \
+                 that hangs."
             ));
-            status.keep();
         })
     });
     status.clear();
@@ -179,12 +192,10 @@ impl StatusLine {
         }
     }
 
-    /// Leave the current line on screen (end it) instead of overwriting it.
-    fn keep(&mut self) {
-        if self.enabled && self.shown {
-            eprintln!();
-            self.shown = false;
-        }
+    /// A line that stays on screen, at a terminal or not.
+    fn say(&mut self, text: &str) {
+        self.clear();
+        eprintln!("{text}");
     }
 
     fn clear(&mut self) {
