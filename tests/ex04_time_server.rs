@@ -7,6 +7,8 @@
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::panic;
+use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
@@ -49,11 +51,38 @@ impl Read for Pieces {
     }
 }
 
+/// How long `handle_client` may take on a few bytes before the test gives up on it.
+const PATIENCE: Duration = Duration::from_secs(5);
+
+/// Runs `handle_client` on another thread, so that one that never returns fails the test with a
+/// hint instead of hanging it. Returns what it returned and what it wrote.
+fn handle_client_in_time(reader: impl Read + Send + 'static) -> (io::Result<usize>, Vec<u8>) {
+    let (done, finished) = mpsc::channel();
+    let worker = thread::spawn(move || {
+        let mut out = Vec::new();
+        let result = handle_client(reader, &mut out);
+        let _ = done.send((result, out));
+    });
+    match finished.recv_timeout(PATIENCE) {
+        Ok(returned) => returned,
+        // The thread ended without sending: handle_client panicked (say, its `todo!()`), and
+        // that panic is what the test should report.
+        Err(mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
+            Err(panic) => panic::resume_unwind(panic),
+            Ok(()) => unreachable!("the thread sends before it ends"),
+        },
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!(
+            "handle_client did not return within {PATIENCE:?}: after the client's last byte, \
+             `read` returns 0 — that is the end of the stream, stop reading and return the count; \
+             reading on spins forever (book chapter 5, failure 3)"
+        ),
+    }
+}
+
 /// Runs `handle_client` on `pieces`; returns the count and the lines it wrote.
 fn serve(pieces: Vec<Vec<u8>>) -> (usize, Vec<String>) {
-    let mut out = Vec::new();
-    let count = handle_client(Pieces::new(pieces), &mut out)
-        .expect("handle_client should return Ok at the end of the stream");
+    let (count, out) = handle_client_in_time(Pieces::new(pieces));
+    let count = count.expect("handle_client should return Ok at the end of the stream");
     let text = String::from_utf8(out).expect("handle_client should write UTF-8 text");
     assert!(
         text.is_empty() || text.ends_with('\n'),
@@ -202,8 +231,7 @@ fn the_end_of_the_stream_ends_the_last_line() {
 fn a_reset_connection_is_an_error_not_an_end() {
     let mut reader = Pieces::new(vec![format!("{T1}\n").into_bytes()]);
     reader.then_fail = Some(io::ErrorKind::ConnectionReset);
-    let mut out = Vec::new();
-    let result = handle_client(reader, &mut out);
+    let (result, out) = handle_client_in_time(reader);
     let kind = result.as_ref().map_err(io::Error::kind);
     assert_eq!(
         kind,
@@ -238,8 +266,7 @@ fn serves_a_real_connection_over_loopback() {
         client.write_all(b"09:50:01\nhello\n")?;
         Ok(()) // dropping `client` closes the connection: the server reads 0 bytes
     });
-    let mut out = Vec::new();
-    let count = handle_client(server_side, &mut out);
+    let (count, out) = handle_client_in_time(server_side);
     sender
         .join()
         .expect("the sending thread does not panic")
