@@ -23,7 +23,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 #[command(after_help = "Then, in a second terminal: nc 127.0.0.1 PORT (and type a line)")]
 struct Args {
     /// Where to listen: an IP address of this machine and a port (port 0: any free port)
-    #[arg(default_value = "127.0.0.1:8000", value_parser = parse_address)]
+    #[arg(default_value = "127.0.0.1:8000", value_parser = explain::socket_address)]
     addr: SocketAddr,
 
     /// How many connected clients the OS may queue until the server accepts them
@@ -152,13 +152,4 @@ fn say(line: impl AsRef<str>) {
     let mut out = io::stdout().lock();
     let _ = writeln!(out, "{}", line.as_ref());
     let _ = out.flush();
-}
-
-/// Parses ADDR; a name such as `localhost` gets a hint instead of a bare "invalid syntax".
-fn parse_address(text: &str) -> Result<SocketAddr, String> {
-    text.parse().map_err(|_| {
-        "expected an IP address and a port, such as 127.0.0.1:8000 or [::1]:8000 (names like \
-         localhost are not looked up here; see book chapter 1)"
-            .to_string()
-    })
 }

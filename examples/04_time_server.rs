@@ -41,7 +41,7 @@ use net_basics::time_protocol::{LineTooLong, Message, TimestampDecoder};
 #[command(after_help = "Then, in a second terminal: cargo run --example 05_time_client")]
 struct Args {
     /// Where to listen: an IP address of this machine and a port (port 0: any free port)
-    #[arg(default_value = "127.0.0.1:8000", value_parser = parse_address)]
+    #[arg(default_value = "127.0.0.1:8000", value_parser = explain::socket_address)]
     addr: SocketAddr,
 
     /// How many clients may be connected at once; past it, a new client is told so and closed
@@ -302,12 +302,3 @@ fn print_lines(lines: &str) {
     }
 }
 // ANCHOR_END: print
-
-/// `IP:PORT`, with an error a beginner can act on.
-fn parse_address(text: &str) -> Result<SocketAddr, String> {
-    text.parse().map_err(|_| {
-        format!(
-            "expected an IP address and a port, such as 127.0.0.1:8000 or [::1]:8000, got {text:?}"
-        )
-    })
-}

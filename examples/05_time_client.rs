@@ -25,7 +25,7 @@ use net_basics::solutions::ex05_time_client::format_timestamp;
 #[command(after_help = "Start the server first: cargo run --example 04_time_server")]
 struct Args {
     /// The server's address: its IP address and port
-    #[arg(default_value = "127.0.0.1:8000", value_parser = parse_address)]
+    #[arg(default_value = "127.0.0.1:8000", value_parser = explain::socket_address)]
     addr: SocketAddr,
 
     /// Send this many timestamps, then exit (default: until stopped with Ctrl-C)
@@ -138,15 +138,6 @@ fn server_said(said: &[u8]) -> Option<String> {
 /// Prints one line to stdout. If stdout is gone (say, `| head -3` has read enough), stop.
 fn say(line: &str) -> Result<(), String> {
     writeln!(io::stdout(), "{line}").map_err(|err| format!("cannot print to stdout: {err}"))
-}
-
-/// `IP:PORT`, with an error a beginner can act on.
-fn parse_address(text: &str) -> Result<SocketAddr, String> {
-    text.parse().map_err(|_| {
-        format!(
-            "expected an IP address and a port, such as 127.0.0.1:8000 or [::1]:8000, got {text:?}"
-        )
-    })
 }
 
 /// Seconds as a decimal number: `1`, `0.5`, `0.05`; from 0 up to one day.

@@ -8,6 +8,25 @@
 use std::io;
 use std::net::SocketAddr;
 
+/// Reads `IP:PORT` from the command line, e.g. `127.0.0.1:8000` or `[::1]:8000`, with an
+/// error a beginner can act on instead of std's bare "invalid socket address syntax". The
+/// examples take addresses, not names, so that you always know which IP (and family) you mean.
+///
+/// ```
+/// let addr = net_basics::explain::socket_address("127.0.0.1:8000").unwrap(); // valid: cannot fail
+/// assert_eq!(addr.port(), 8000);
+/// let error = net_basics::explain::socket_address("localhost:8000").unwrap_err();
+/// assert!(error.contains("not looked up"));
+/// ```
+pub fn socket_address(text: &str) -> Result<SocketAddr, String> {
+    text.parse().map_err(|_| {
+        format!(
+            "expected an IP address and a port, such as 127.0.0.1:8000 or [::1]:8000, got \
+             {text:?} (names like localhost are not looked up here; see book chapter 1)"
+        )
+    })
+}
+
 /// Explains why a server could not start listening on `addr` (socket, bind or listen failed).
 ///
 /// ```

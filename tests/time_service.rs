@@ -476,3 +476,21 @@ fn a_port_in_use_is_explained_in_one_line() {
                 .and(predicate::function(|text: &str| text.lines().count() == 1)),
         );
 }
+
+#[test]
+fn server_and_client_explain_an_address_that_is_a_name() {
+    for program in ["04_time_server", "05_time_client"] {
+        let mut command = assert_cmd::Command::from_std(example_command(program));
+        command.arg("localhost:8000").timeout(PATIENCE);
+        command
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(
+                "expected an IP address and a port, such as 127.0.0.1:8000",
+            ))
+            .stderr(predicate::str::contains(
+                "names like localhost are not looked up",
+            ));
+    }
+}
