@@ -19,7 +19,9 @@ pub fn format_timestamp(now: &DateTime<Local>) -> String {
 /// Each message leaves at once (`out` is flushed after each one). A failed write is returned:
 /// it means the server went away.
 ///
-/// `clock` is a parameter so that tests can pass a fake one; the client passes `Local::now`.
+/// `clock` is a parameter so that tests can pass a fake one; a real client passes `Local::now`.
+/// (`examples/05_time_client.rs` runs the same loop, and before each message also checks
+/// that the server is still there.)
 pub fn send_timestamps(
     mut out: impl Write,
     count: usize,
