@@ -17,7 +17,13 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::process::ExitCode;
 
 use clap::Parser;
-use net_basics::solutions::ex01_ip_lookup::{IpKind, classify_ip};
+// The lesson's pieces: the reference `solutions/ex01_ip_lookup.rs`, or with `--features mine` your
+// own `exercises/ex01_ip_lookup.rs` — then this program runs your code.
+#[cfg_attr(not(feature = "mine"), path = "../solutions/ex01_ip_lookup.rs")]
+#[cfg_attr(feature = "mine", path = "../exercises/ex01_ip_lookup.rs")]
+#[allow(dead_code)] // the program uses some of the exercise's functions, not all
+mod ex01_ip_lookup;
+use ex01_ip_lookup::{IpKind, classify_ip};
 
 /// List this machine's IP addresses and the kind of each, like `ip addr` or `ipconfig`.
 ///

@@ -19,7 +19,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use net_basics::explain;
-use net_basics::solutions::ex02_port_ranges::{classify_port, iana_range, parse_port};
+// The lesson's pieces: the reference `solutions/ex02_port_ranges.rs`, or with `--features mine` your
+// own `exercises/ex02_port_ranges.rs` — then this program runs your code.
+#[cfg_attr(not(feature = "mine"), path = "../solutions/ex02_port_ranges.rs")]
+#[cfg_attr(feature = "mine", path = "../exercises/ex02_port_ranges.rs")]
+#[allow(dead_code)] // the program uses some of the exercise's functions, not all
+mod ex02_port_ranges;
+use ex02_port_ranges::{classify_port, iana_range, parse_port};
 
 /// Classify port numbers: well-known or dynamic, and IANA's system, user or dynamic range.
 ///

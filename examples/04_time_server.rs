@@ -33,7 +33,13 @@ use std::time::Duration;
 use chrono::Local;
 use clap::Parser;
 use net_basics::explain;
-use net_basics::solutions::ex03_socket2_listener::open_listener;
+// The lesson's pieces: the reference `solutions/ex03_socket2_listener.rs`, or with `--features mine` your
+// own `exercises/ex03_socket2_listener.rs` — then this program runs your code.
+#[cfg_attr(not(feature = "mine"), path = "../solutions/ex03_socket2_listener.rs")]
+#[cfg_attr(feature = "mine", path = "../exercises/ex03_socket2_listener.rs")]
+#[allow(dead_code)] // the program uses some of the exercise's functions, not all
+mod ex03_socket2_listener;
+use ex03_socket2_listener::open_listener;
 use net_basics::time_protocol::{LineTooLong, Message, TimestampDecoder};
 
 /// The time server of the lesson: prints every timestamp its clients send.

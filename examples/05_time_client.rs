@@ -18,7 +18,13 @@ use std::time::Duration;
 use chrono::Local;
 use clap::Parser;
 use net_basics::explain;
-use net_basics::solutions::ex05_time_client::format_timestamp;
+// The lesson's pieces: the reference `solutions/ex05_time_client.rs`, or with `--features mine` your
+// own `exercises/ex05_time_client.rs` — then this program runs your code.
+#[cfg_attr(not(feature = "mine"), path = "../solutions/ex05_time_client.rs")]
+#[cfg_attr(feature = "mine", path = "../exercises/ex05_time_client.rs")]
+#[allow(dead_code)] // the program uses some of the exercise's functions, not all
+mod ex05_time_client;
+use ex05_time_client::format_timestamp;
 
 /// The time client of the lesson: sends its local time to the time server every second.
 #[derive(Parser)]

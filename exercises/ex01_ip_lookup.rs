@@ -1,6 +1,9 @@
 //! Exercise 1: what kind of IP address is this, and which of my addresses would the OS send
 //! from? — book chapter 1. Replace each `todo!()`; check with `cargo test --test ex01_ip_lookup`.
 
+// A stub names its parameters but does not use them yet; delete this line when you are done.
+#![allow(unused_variables)]
+
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, SocketAddr};

@@ -1,6 +1,9 @@
 //! Exercise 2: port numbers, their ranges, and reading one from text — book chapter 2.
 //! Replace each `todo!()`; check with `cargo test --test ex02_port_ranges`.
 
+// A stub names its parameters but does not use them yet; delete this line when you are done.
+#![allow(unused_variables)]
+
 use std::fmt;
 
 // ANCHOR: port_class

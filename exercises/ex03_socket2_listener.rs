@@ -6,6 +6,9 @@
 //!
 //! Check your work with `cargo test --test ex03_socket2_listener`.
 
+// A stub names its parameters but does not use them yet; delete this line when you are done.
+#![allow(unused_variables)]
+
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 

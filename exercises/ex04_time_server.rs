@@ -3,6 +3,9 @@
 //!
 //! Check your work with `cargo test --test ex04_time_server`.
 
+// A stub names its parameters but does not use them yet; delete this line when you are done.
+#![allow(unused_variables)]
+
 use std::io::{self, Read, Write};
 
 /// Serves one client: reads `reader` (the client's connection) to its end, one message per line,
@@ -11,7 +14,7 @@ use std::io::{self, Read, Write};
 /// The rules:
 /// * A line ends at `\n`; the end of the stream also ends the last line. Spaces and the `\r` of
 ///   a `\r\n` ending around a message are not part of it; a line with nothing else is skipped.
-/// * A timestamp — what [`Timestamp::parse`](crate::time_protocol::Timestamp::parse) accepts,
+/// * A timestamp — what [`Timestamp::parse`](net_basics::time_protocol::Timestamp::parse) accepts,
 ///   e.g. `2026-11-25 09:50:00` — gives the line `client time: 2026-11-25 09:50:00` and counts.
 /// * Any other line gives `not a timestamp: "…"`: the line as `format!("{:?}", text)` shows it,
 ///   where `text` is `String::from_utf8_lossy` of its bytes (bytes that are not UTF-8 become `�`,
@@ -21,6 +24,6 @@ use std::io::{self, Read, Write};
 ///   written stay written.
 pub fn handle_client(reader: impl Read, out: &mut impl Write) -> io::Result<usize> {
     // TODO: read line by line until a read returns 0 bytes; write one line per message
-    // (crate::time_protocol::Timestamp::parse tells a timestamp from anything else).
+    // (net_basics::time_protocol::Timestamp::parse tells a timestamp from anything else).
     todo!("exercise 4: implement handle_client — book chapter 5, 'Exercise 4: the server's loop'")
 }

@@ -3,6 +3,9 @@
 //!
 //! Check your work with `cargo test --test ex05_time_client`.
 
+// A stub names its parameters but does not use them yet; delete this line when you are done.
+#![allow(unused_variables)]
+
 use std::io::{self, Write};
 use std::time::Duration;
 

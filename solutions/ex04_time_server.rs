@@ -3,7 +3,7 @@
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 
-use crate::time_protocol::Timestamp;
+use net_basics::time_protocol::Timestamp;
 
 /// Serves one client: reads `reader` (the client's connection) to its end, one message per line,
 /// and writes one line to `out` for each message. Returns how many timestamps it received.
@@ -11,7 +11,7 @@ use crate::time_protocol::Timestamp;
 /// The rules:
 /// * A line ends at `\n`; the end of the stream also ends the last line. Spaces and the `\r` of
 ///   a `\r\n` ending around a message are not part of it; a line with nothing else is skipped.
-/// * A timestamp — what [`Timestamp::parse`](crate::time_protocol::Timestamp::parse) accepts,
+/// * A timestamp — what [`Timestamp::parse`](net_basics::time_protocol::Timestamp::parse) accepts,
 ///   e.g. `2026-11-25 09:50:00` — gives the line `client time: 2026-11-25 09:50:00` and counts.
 /// * Any other line gives `not a timestamp: "…"`: the line as `format!("{:?}", text)` shows it,
 ///   where `text` is `String::from_utf8_lossy` of its bytes (bytes that are not UTF-8 become `�`,

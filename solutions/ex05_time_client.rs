@@ -10,7 +10,7 @@ use chrono::{DateTime, Local};
 /// The text of one message: `now` as `YYYY-MM-DD HH:MM:SS` (chrono's `%Y-%m-%d %H:%M:%S`,
 /// always 19 characters, zero-padded, no newline), e.g. `2026-11-25 09:50:00`.
 pub fn format_timestamp(now: &DateTime<Local>) -> String {
-    now.format(crate::time_protocol::FORMAT).to_string()
+    now.format(net_basics::time_protocol::FORMAT).to_string()
 }
 
 /// Sends exactly `count` messages to `out`, each one [`format_timestamp`] of a fresh reading of

@@ -126,6 +126,21 @@ pub fn connection_lost(addr: SocketAddr, err: &io::Error) -> String {
     }
 }
 
+/// Explains why a program stops when printing failed: the terminal, pipe or file that stdout
+/// goes to is gone (`| head` exited: a broken pipe) or full (`> /dev/full`). There is nobody left
+/// to tell, so the programs stop with this one line on stderr and exit 1 — not with a panic.
+///
+/// ```
+/// let err = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+/// assert!(net_basics::explain::cannot_print(&err).starts_with("stopping: cannot print"));
+/// ```
+pub fn cannot_print(err: &io::Error) -> String {
+    format!(
+        "stopping: cannot print any more ({err}) — whatever read this program's output \
+         (a terminal, a pipe such as `| head`, a file) is gone or full"
+    )
+}
+
 /// `127.0.0.1` for IPv4, `[::1]` for IPv6: how an IP is written in front of `:port`.
 fn bracketed_ip(addr: SocketAddr) -> String {
     match addr {

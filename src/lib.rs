@@ -28,26 +28,8 @@
 //! connection errors turned into one sentence a beginner can act on).
 
 pub mod explain;
-pub mod progress;
 pub mod time_protocol;
 
 /// The book's pages as doctests: `cargo test` compiles every Rust snippet in `book/src/`.
 #[cfg(doctest)]
 mod book_doctests;
-
-/// Your work: the exercise stubs in `exercises/`. Replace each `todo!()` until `cargo test` passes.
-#[path = "../exercises/mod.rs"]
-pub mod exercises;
-
-/// The reference answers in `solutions/`. Try the exercise first; read these after.
-#[path = "../solutions/mod.rs"]
-pub mod solutions;
-
-/// What the exercise tests grade: your [`exercises`] by default, the [`solutions`] with
-/// `--features solutions`. Tests import `net_basics::answers::exNN_…`, never a module by name.
-#[cfg(not(feature = "solutions"))]
-pub use exercises as answers;
-/// What the exercise tests grade: your [`exercises`] by default, the [`solutions`] with
-/// `--features solutions`. Tests import `net_basics::answers::exNN_…`, never a module by name.
-#[cfg(feature = "solutions")]
-pub use solutions as answers;

@@ -29,7 +29,7 @@
 //! let mut decoder = TimestampDecoder::new();
 //! decoder.push(b"2026-11-25 09:50:00\n2026-11-25 09:5"); // one and a half messages
 //! let first = decoder.next_message().unwrap(); // Ok: no line is over the limit here
-//! assert_eq!(first.unwrap().to_string(), "2026-11-25 09:50:00");
+//! assert_eq!(first.unwrap().to_string(), "client time: 2026-11-25 09:50:00");
 //! assert_eq!(decoder.next_message().unwrap(), None); // the half waits for more bytes
 //! decoder.push(b"0:01\n");
 //! assert!(matches!(decoder.next_message(), Ok(Some(Message::Timestamp(_)))));
@@ -122,7 +122,7 @@ pub enum Message {
 impl fmt::Display for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Message::Timestamp(timestamp) => write!(f, "{timestamp}"),
+            Message::Timestamp(timestamp) => write!(f, "client time: {timestamp}"),
             Message::NotATimestamp(shown) => write!(f, "not a timestamp: \"{shown}\""),
         }
     }
@@ -143,6 +143,14 @@ impl fmt::Display for LineTooLong {
 }
 
 impl std::error::Error for LineTooLong {}
+
+/// So that `decoder.next_message()?` works in a function that returns `io::Result`: a line that
+/// is too long becomes an error of kind [`InvalidData`](std::io::ErrorKind::InvalidData).
+impl From<LineTooLong> for std::io::Error {
+    fn from(too_long: LineTooLong) -> std::io::Error {
+        std::io::Error::new(std::io::ErrorKind::InvalidData, too_long)
+    }
+}
 
 /// Turns a byte stream, pushed in pieces of any size, into [`Message`]s. See the module docs.
 #[derive(Debug, Default)]

@@ -6,7 +6,13 @@
 use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::time::Duration;
 
-use net_basics::answers::ex01_ip_lookup::{IpKind, classify_ip, local_ip_for};
+// The file under test: your `exercises/ex01_ip_lookup.rs`, or with `--features solutions` the
+// reference `solutions/ex01_ip_lookup.rs`. Only this one file is compiled here, so a mistake in another
+// exercise never stops these tests.
+#[cfg_attr(not(feature = "solutions"), path = "../exercises/ex01_ip_lookup.rs")]
+#[cfg_attr(feature = "solutions", path = "../solutions/ex01_ip_lookup.rs")]
+mod ex01_ip_lookup;
+use ex01_ip_lookup::{IpKind, classify_ip, local_ip_for};
 
 /// One row of a table: the address, the kind it must be, and why (a range, in words).
 type Case = (&'static str, IpKind, &'static str);

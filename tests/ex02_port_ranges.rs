@@ -3,9 +3,13 @@
 //! Run just these with `cargo test --test ex02_port_ranges`. The tables walk every edge of every
 //! range (0, 1023, 1024, 49151, 49152, 65535) and every way a port can be typed wrong.
 
-use net_basics::answers::ex02_port_ranges::{
-    IanaRange, PortClass, PortError, classify_port, iana_range, parse_port,
-};
+// The file under test: your `exercises/ex02_port_ranges.rs`, or with `--features solutions` the
+// reference `solutions/ex02_port_ranges.rs`. Only this one file is compiled here, so a mistake in another
+// exercise never stops these tests.
+#[cfg_attr(not(feature = "solutions"), path = "../exercises/ex02_port_ranges.rs")]
+#[cfg_attr(feature = "solutions", path = "../solutions/ex02_port_ranges.rs")]
+mod ex02_port_ranges;
+use ex02_port_ranges::{IanaRange, PortClass, PortError, classify_port, iana_range, parse_port};
 
 #[test]
 #[rustfmt::skip]

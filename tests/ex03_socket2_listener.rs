@@ -10,7 +10,16 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use net_basics::answers::ex03_socket2_listener::{accept_one, open_listener};
+// The file under test: your `exercises/ex03_socket2_listener.rs`, or with `--features solutions` the
+// reference `solutions/ex03_socket2_listener.rs`. Only this one file is compiled here, so a mistake in another
+// exercise never stops these tests.
+#[cfg_attr(
+    not(feature = "solutions"),
+    path = "../exercises/ex03_socket2_listener.rs"
+)]
+#[cfg_attr(feature = "solutions", path = "../solutions/ex03_socket2_listener.rs")]
+mod ex03_socket2_listener;
+use ex03_socket2_listener::{accept_one, open_listener};
 
 /// How long any single step may take before the test gives up (a wrong answer must fail, not hang).
 const PATIENCE: Duration = Duration::from_secs(10);

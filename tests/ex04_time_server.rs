@@ -12,7 +12,13 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use net_basics::answers::ex04_time_server::handle_client;
+// The file under test: your `exercises/ex04_time_server.rs`, or with `--features solutions` the
+// reference `solutions/ex04_time_server.rs`. Only this one file is compiled here, so a mistake in another
+// exercise never stops these tests.
+#[cfg_attr(not(feature = "solutions"), path = "../exercises/ex04_time_server.rs")]
+#[cfg_attr(feature = "solutions", path = "../solutions/ex04_time_server.rs")]
+mod ex04_time_server;
+use ex04_time_server::handle_client;
 
 /// A reader that hands out the given pieces one per `read` (as a socket hands out what has
 /// arrived), then ends the stream — or fails with `then_fail`, like a reset connection.

@@ -8,7 +8,13 @@ use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Local, TimeZone};
-use net_basics::answers::ex05_time_client::{format_timestamp, send_timestamps};
+// The file under test: your `exercises/ex05_time_client.rs`, or with `--features solutions` the
+// reference `solutions/ex05_time_client.rs`. Only this one file is compiled here, so a mistake in another
+// exercise never stops these tests.
+#[cfg_attr(not(feature = "solutions"), path = "../exercises/ex05_time_client.rs")]
+#[cfg_attr(feature = "solutions", path = "../solutions/ex05_time_client.rs")]
+mod ex05_time_client;
+use ex05_time_client::{format_timestamp, send_timestamps};
 
 /// A local date and time. November 2026, mid-morning: no daylight-saving change anywhere.
 fn local(year: i32, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> DateTime<Local> {

@@ -10,8 +10,9 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
 use clap::Parser;
-use net_basics::progress::{self, CargoTest, Exercise, Report};
+mod progress;
 use notify::{EventKind, RecursiveMode, Watcher};
+use progress::{CargoTest, Exercise, Report};
 
 /// Your progress through the net-basics exercises, and what to do next.
 ///
