@@ -1,50 +1,53 @@
-//! Exercise 4 (reference): the server's side of the time service — book chapter 5,
-//! "Exercise 4: the server's loop".
+//! Exercise 4 (reference): the server's side of the time service — book chapter 4.
 
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 
-use net_basics::time_protocol::Timestamp;
+use net_basics::time_protocol::TimestampDecoder;
 
-/// Serves one client: reads `reader` (the client's connection) to its end, one message per line,
-/// and writes one line to `out` for each message. Returns how many timestamps it received.
+// ANCHOR: handle_client
+/// Serves one client: reads `reader` (the client's connection) until the client closes it,
+/// and writes one line to `out` for every message it sent. Returns how many timestamps it sent.
 ///
 /// The rules:
-/// * A line ends at `\n`; the end of the stream also ends the last line. Spaces and the `\r` of
-///   a `\r\n` ending around a message are not part of it; a line with nothing else is skipped.
-/// * A timestamp — what [`Timestamp::parse`](net_basics::time_protocol::Timestamp::parse) accepts,
-///   e.g. `2026-11-25 09:50:00` — gives the line `client time: 2026-11-25 09:50:00` and counts.
-/// * Any other line gives `not a timestamp: "…"`: the line as `format!("{:?}", text)` shows it,
-///   where `text` is `String::from_utf8_lossy` of its bytes (bytes that are not UTF-8 become `�`,
-///   control characters are escaped). It does not count. So `hello` gives `not a timestamp: "hello"`.
-/// * How the bytes arrive — all at once, or one byte per `read` — changes nothing.
-/// * A read error (say, the connection was reset) is returned as the error; lines already
-///   written stay written.
-pub fn handle_client(reader: impl Read, out: &mut impl Write) -> io::Result<usize> {
-    // A `read` returns whatever has arrived: part of a line, or several lines. `BufReader`
-    // keeps the bytes between reads, and `read_until` collects them up to the next `\n`.
-    let mut reader = BufReader::new(reader);
-    let mut line = Vec::new();
+/// * **Read until a read returns 0 bytes** — the end of the stream: the client closed its side.
+///   A read returns whatever has arrived: part of a message, or several.
+/// * **Framing is the decoder's job.** Push every byte you read into a
+///   [`TimestampDecoder`](net_basics::time_protocol::TimestampDecoder), then write one line per
+///   message it gives back, as the message displays itself (`client time: 2026-11-25 09:50:00`
+///   or `not a timestamp: "hello"`). It finds timestamps ended by `\n` (our client) and bare
+///   timestamps back to back (the lesson's Python client).
+/// * **Flush `out` after the lines of each read**, so they are shown now, not when a buffer fills.
+/// * **Nothing received is lost:** when the stream ends, or a read fails, first write what the
+///   decoder still holds ([`finish`](net_basics::time_protocol::TimestampDecoder::finish)), then
+///   return.
+/// * **Errors are returned unchanged** — a reset connection, a read timeout — except
+///   `Interrupted`, which only means "try the read again". A line that is too long is returned
+///   as an error of kind `InvalidData` (the `?` on `next_message` does that).
+pub fn handle_client(mut reader: impl Read, out: &mut impl Write) -> io::Result<usize> {
+    let mut decoder = TimestampDecoder::new();
+    let mut buffer = vec![0; 64 * 1024]; // the lesson reads 1024; bigger reads cost less per byte
     let mut timestamps = 0;
-    loop {
-        line.clear();
-        // Bytes, not `String`: a client may send anything, and invalid UTF-8 must not stop us.
-        if reader.read_until(b'\n', &mut line)? == 0 {
-            return Ok(timestamps); // a read of 0 bytes: the client closed the connection
-        }
-        let message = line.trim_ascii();
-        if message.is_empty() {
-            continue;
-        }
-        match Timestamp::parse(message) {
-            Some(timestamp) => {
+    let ended = loop {
+        let received = match reader.read(&mut buffer) {
+            Ok(0) => break Ok(timestamps), // 0 bytes: end of stream, NOT "nothing yet"
+            Ok(received) => received,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => break Err(err),
+        };
+        decoder.push(&buffer[..received]);
+        while let Some(message) = decoder.next_message()? {
+            if message.is_timestamp() {
                 timestamps += 1;
-                writeln!(out, "client time: {timestamp}")?;
             }
-            None => writeln!(
-                out,
-                "not a timestamp: {:?}",
-                String::from_utf8_lossy(message)
-            )?,
+            writeln!(out, "{message}")?;
         }
+        out.flush()?;
+    };
+    // A message cut short by the end of the stream (or by a reset) is still reported.
+    if let Some(rest) = decoder.finish() {
+        writeln!(out, "{rest}")?;
+        out.flush()?;
     }
+    ended
 }
+// ANCHOR_END: handle_client

@@ -119,6 +119,13 @@ pub enum Message {
     NotATimestamp(String),
 }
 
+impl Message {
+    /// Whether this message is a timestamp (and not something else the client sent).
+    pub fn is_timestamp(&self) -> bool {
+        matches!(self, Message::Timestamp(_))
+    }
+}
+
 impl fmt::Display for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
