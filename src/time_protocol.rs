@@ -1,4 +1,4 @@
-//! The time protocol of chapter 5, and its decoder.
+//! The time protocol of chapter 4 (the time server) and chapter 5 (the client), and its decoder.
 //!
 //! # Why a decoder at all
 //!
@@ -7,21 +7,31 @@
 //! that says where a message ends — *framing*. Ours:
 //!
 //! * A message is a local timestamp `YYYY-MM-DD HH:MM:SS` ([`FORMAT`], always [`TIMESTAMP_LEN`]
-//!   = 19 bytes). Our client ends each one with `\n` (*delimiter framing*).
+//!   = 19 bytes). Our client ends each one with `\n` (*delimiter framing*); `\r\n` works too.
 //! * The lesson's original Python client sends bare 19-byte timestamps back to back, with no
-//!   delimiter (*fixed-length framing*, by accident). We accept that too, and `\r\n` endings.
-//! * So: after leading whitespace, 19 bytes that parse as a timestamp are a message. Anything
-//!   else runs to the next `\n` and is reported as [`Message::NotATimestamp`] (escaped and
-//!   shortened, so a terminal never sees raw control bytes), and decoding goes on.
-//! * A line longer than [`MAX_LINE`] bytes without `\n` is an error ([`LineTooLong`]): a peer
-//!   must not make us buffer without bound.
+//!   delimiter (*fixed-length framing*, by accident). We accept that too: 19 bytes that parse
+//!   as a timestamp are a message, whatever follows them.
+//! * Anything else is reported as [`Message::NotATimestamp`] (trimmed of ASCII whitespace,
+//!   escaped and shortened, so a terminal never sees raw control bytes). It ends at the next
+//!   `\n` — or where the next timestamp begins: without a delimiter, the decoder
+//!   *resynchronises* at the next timestamp, so junk in the middle of a bare stream (a student's
+//!   `str(datetime.now())` sends `2026-11-25 09:50:00.123456`) costs nothing valid after it.
+//! * More than [`MAX_LINE`] bytes with neither a `\n` nor a timestamp is an error
+//!   ([`LineTooLong`]): a peer must not make us buffer without bound.
+//!
+//! Leading whitespace (the `\n` that ended the last message, blank lines) is skipped.
+//!
+//! Without a delimiter a stream can be ambiguous: `2026-11-25 09:50:` (junk) followed by
+//! `2026-11-25 09:50:00` reads as `2026-11-25 09:50:20` first — the decoder takes the first
+//! timestamp it can read. A delimiter removes the doubt; that is why our client sends one.
 //!
 //! # Why sans-IO
 //!
 //! [`TimestampDecoder`] never touches a socket: bytes go in with [`push`](TimestampDecoder::push),
 //! messages come out of [`next_message`](TimestampDecoder::next_message). The server feeds it
 //! whatever each `read` returned; tests feed it the same bytes whole, coalesced or one byte at a
-//! time, and check that the messages are the same.
+//! time, and check that the messages are the same. For that, the decoder never reports junk that
+//! could still be the start of a timestamp whose rest has not arrived yet: it waits for the rest.
 //!
 //! ```
 //! use net_basics::time_protocol::{Message, TimestampDecoder};
@@ -31,8 +41,13 @@
 //! let first = decoder.next_message().unwrap(); // Ok: no line is over the limit here
 //! assert_eq!(first.unwrap().to_string(), "client time: 2026-11-25 09:50:00");
 //! assert_eq!(decoder.next_message().unwrap(), None); // the half waits for more bytes
-//! decoder.push(b"0:01\n");
+//! decoder.push(b"0:01.123456"); // the rest, then junk with no delimiter
 //! assert!(matches!(decoder.next_message(), Ok(Some(Message::Timestamp(_)))));
+//! assert_eq!(decoder.next_message().unwrap(), None); // "3456" could still begin a year: wait
+//! decoder.push(b"2026-11-25 09:50:02"); // the next bare timestamp ends the junk
+//! let junk = decoder.next_message().unwrap().unwrap();
+//! assert_eq!(junk.to_string(), "not a timestamp: \".123456\"");
+//! assert!(decoder.next_message().unwrap().unwrap().is_timestamp());
 //! ```
 
 use std::fmt;
@@ -63,12 +78,7 @@ impl Timestamp {
     /// calendar date and clock time); `None` otherwise.
     pub fn parse(bytes: &[u8]) -> Option<Timestamp> {
         let text: [u8; TIMESTAMP_LEN] = bytes.try_into().ok()?;
-        const SHAPE: &[u8; TIMESTAMP_LEN] = b"dddd-dd-dd dd:dd:dd";
-        let shaped = text.iter().zip(SHAPE).all(|(&byte, &want)| match want {
-            b'd' => byte.is_ascii_digit(),
-            _ => byte == want,
-        });
-        if !shaped {
+        if !fits_the_shape(&text) {
             return None;
         }
         let number = |range: std::ops::Range<usize>| {
@@ -114,8 +124,9 @@ impl fmt::Debug for Timestamp {
 pub enum Message {
     /// A well-formed timestamp.
     Timestamp(Timestamp),
-    /// A line that is not a timestamp: escaped (printable, no control bytes, `\xNN` for bytes
-    /// that are not UTF-8) and shortened to [`SHOWN_CHARS`] characters.
+    /// Bytes that are not a timestamp — a line, or the junk before the next timestamp: trimmed
+    /// of ASCII whitespace, escaped (printable, no control bytes, `\xNN` for bytes that are not
+    /// UTF-8) and shortened to [`SHOWN_CHARS`] characters.
     NotATimestamp(String),
 }
 
@@ -135,7 +146,8 @@ impl fmt::Display for Message {
     }
 }
 
-/// A peer sent more than [`MAX_LINE`] bytes without a `\n`. The connection should be closed:
+/// A peer sent more than [`MAX_LINE`] bytes with neither a `\n` nor a timestamp among them. The
+/// connection should be closed:
 /// the decoder refuses to buffer more (and stays in this state).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LineTooLong;
@@ -165,7 +177,36 @@ pub struct TimestampDecoder {
     /// Bytes received but not yet decoded start at `buffer[start]`.
     buffer: Vec<u8>,
     start: usize,
+    /// How many bytes from `start` on are known to be neither a `\n` nor the start of a
+    /// timestamp, so that bytes arriving one at a time are not scanned again and again.
+    scanned: usize,
     too_long: bool,
+}
+
+/// Whether a timestamp starts at the beginning of some bytes.
+enum Start {
+    Yes(Timestamp),
+    /// Too few bytes to tell, and those there are fit the format: wait for more.
+    Maybe,
+    No,
+}
+
+fn timestamp_start(bytes: &[u8]) -> Start {
+    match bytes.get(..TIMESTAMP_LEN) {
+        Some(candidate) => Timestamp::parse(candidate).map_or(Start::No, Start::Yes),
+        None if fits_the_shape(bytes) => Start::Maybe,
+        None => Start::No,
+    }
+}
+
+/// `dddd-dd-dd dd:dd:dd`: digits where the format has digits, the separators where it has them.
+const SHAPE: &[u8; TIMESTAMP_LEN] = b"dddd-dd-dd dd:dd:dd";
+
+fn fits_the_shape(bytes: &[u8]) -> bool {
+    bytes.iter().zip(SHAPE).all(|(&byte, &want)| match want {
+        b'd' => byte.is_ascii_digit(),
+        _ => byte == want,
+    })
 }
 
 impl TimestampDecoder {
@@ -177,6 +218,9 @@ impl TimestampDecoder {
     /// Appends bytes just read from the stream. Call [`next_message`](Self::next_message) until
     /// it returns `Ok(None)` afterwards.
     pub fn push(&mut self, bytes: &[u8]) {
+        if self.too_long {
+            return; // the connection is to be closed: buffer nothing more
+        }
         if self.start > 0 && self.start == self.buffer.len() {
             // Everything was decoded: reuse the allocation from its beginning.
             self.buffer.clear();
@@ -194,6 +238,12 @@ impl TimestampDecoder {
         self.buffer.len() - self.start
     }
 
+    /// Marks `len` more bytes as decoded.
+    fn consume(&mut self, len: usize) {
+        self.start += len;
+        self.scanned = 0;
+    }
+
     // ANCHOR: next_message
     /// The next complete message, `Ok(None)` when more bytes are needed, or [`LineTooLong`].
     pub fn next_message(&mut self) -> Result<Option<Message>, LineTooLong> {
@@ -207,43 +257,70 @@ impl TimestampDecoder {
             .iter()
             .position(|byte| !byte.is_ascii_whitespace())
             .unwrap_or(pending.len());
-        self.start += skip;
+        if skip > 0 {
+            self.consume(skip);
+        }
         let pending = &self.buffer[self.start..];
 
-        // Fixed length: 19 bytes that parse are a message, whatever follows them.
-        if let Some(timestamp) = pending.get(..TIMESTAMP_LEN).and_then(Timestamp::parse) {
-            self.start += TIMESTAMP_LEN;
-            return Ok(Some(Message::Timestamp(timestamp)));
-        }
-        // Delimiter: anything else runs to the next `\n` — if one comes within MAX_LINE bytes.
-        let window = &pending[..pending.len().min(MAX_LINE + 1)];
-        match window.iter().position(|&byte| byte == b'\n') {
-            Some(end) => {
-                let line = &pending[..end];
-                let message = Message::NotATimestamp(escape_and_shorten(line));
-                self.start += end + 1;
-                Ok(Some(message))
-            }
-            None if window.len() > MAX_LINE => {
+        // Walk the bytes: a message ends where a `\n` is, or where a timestamp begins.
+        let mut at = self.scanned;
+        loop {
+            if at > MAX_LINE {
+                // More than MAX_LINE bytes that are neither a timestamp nor end in `\n`.
                 self.too_long = true;
-                Err(LineTooLong)
+                return Err(LineTooLong);
             }
-            None => Ok(None),
+            let Some(&byte) = pending.get(at) else {
+                self.scanned = at;
+                return Ok(None); // the message goes on in bytes not yet received
+            };
+            if byte == b'\n' {
+                // Delimiter: a line that is not a timestamp (a timestamp would have begun it).
+                let message = not_a_timestamp(&pending[..at]);
+                self.consume(at + 1);
+                return Ok(Some(message));
+            }
+            match timestamp_start(&pending[at..]) {
+                // Fixed length: 19 bytes that parse are a message, whatever follows them.
+                Start::Yes(timestamp) if at == 0 => {
+                    self.consume(TIMESTAMP_LEN);
+                    return Ok(Some(Message::Timestamp(timestamp)));
+                }
+                // Resynchronise: the junk before the timestamp is a message of its own.
+                Start::Yes(_) => {
+                    let message = not_a_timestamp(&pending[..at]);
+                    self.consume(at);
+                    return Ok(Some(message));
+                }
+                // Could be a timestamp whose rest has not arrived: decide when it has.
+                Start::Maybe => {
+                    self.scanned = at;
+                    return Ok(None);
+                }
+                Start::No => at += 1,
+            }
         }
     }
     // ANCHOR_END: next_message
 
-    /// Call at end-of-stream: whatever is left over (a message cut short) as a
-    /// [`Message::NotATimestamp`], so nothing received goes unreported. Empties the decoder.
+    /// Call at end-of-stream, once [`next_message`](Self::next_message) has returned `Ok(None)`:
+    /// whatever is left over (a message cut short) as a [`Message::NotATimestamp`], so nothing
+    /// received goes unreported. Empties the decoder.
     pub fn finish(&mut self) -> Option<Message> {
         let rest = &self.buffer[self.start..];
-        let rest = rest.trim_ascii();
-        let message = (!rest.is_empty() && !self.too_long)
-            .then(|| Message::NotATimestamp(escape_and_shorten(rest)));
+        let message =
+            (!rest.trim_ascii().is_empty() && !self.too_long).then(|| not_a_timestamp(rest));
         self.buffer.clear();
         self.start = 0;
+        self.scanned = 0;
         message
     }
+}
+
+/// Bytes that are not a timestamp, as the server shows them: trimmed of ASCII whitespace
+/// (space, tab, `\r`, `\n`, form feed), then escaped and shortened.
+fn not_a_timestamp(bytes: &[u8]) -> Message {
+    Message::NotATimestamp(escape_and_shorten(bytes.trim_ascii()))
 }
 
 /// Makes received bytes safe and short to print: valid UTF-8 is kept (control characters and
@@ -296,6 +373,7 @@ mod tests {
             decoder.push(chunk);
             loop {
                 match decoder.next_message() {
+                    Ok(Some(Message::Timestamp(time))) => out.push(time.to_string()),
                     Ok(Some(message)) => out.push(message.to_string()),
                     Ok(None) => break,
                     Err(too_long) => {
@@ -422,5 +500,89 @@ mod tests {
         }
         assert_eq!(decoder.buffered(), 0);
         assert!(decoder.buffer.capacity() < 64 * 1024);
+    }
+
+    /// Issue 12, fault 2: the lesson's client sends bare timestamps; one chunk of junk must not
+    /// swallow the ones after it (the old decoder ran to a `\n` that never came, lost 53
+    /// timestamps and then closed the connection as "line too long").
+    #[test]
+    fn bare_timestamps_after_junk_are_all_decoded() {
+        let mut stream = format!("{T1}hello").into_bytes();
+        for _ in 0..60 {
+            stream.extend_from_slice(T2.as_bytes());
+        }
+        let mut expected = vec![T1.to_owned(), "not a timestamp: \"hello\"".to_owned()];
+        expected.extend(std::iter::repeat_n(T2.to_owned(), 60));
+        assert_eq!(decode_every_way(&stream), expected);
+    }
+
+    #[test]
+    fn the_lesson_students_microseconds_are_junk_between_two_timestamps() {
+        // Python's `str(datetime.now())`, sent with no delimiter, as the lesson's client does.
+        let stream = format!("{T1}.123456{T2}.654321");
+        assert_eq!(
+            decode_every_way(stream.as_bytes()),
+            [
+                T1,
+                "not a timestamp: \".123456\"",
+                T2,
+                "not a timestamp: \".654321\""
+            ]
+        );
+    }
+
+    #[test]
+    fn junk_ends_at_a_newline_or_at_the_next_timestamp_whichever_comes_first() {
+        let stream = format!("bad line\nhello {T1}tail\n{T2}");
+        assert_eq!(
+            decode_every_way(stream.as_bytes()),
+            [
+                "not a timestamp: \"bad line\"",
+                "not a timestamp: \"hello\"",
+                T1,
+                "not a timestamp: \"tail\"",
+                T2
+            ]
+        );
+    }
+
+    #[test]
+    fn junk_that_may_begin_a_timestamp_waits_for_the_rest() {
+        let mut decoder = TimestampDecoder::new();
+        decoder.push(b"oops 2026-11-2");
+        assert_eq!(
+            decoder.next_message(),
+            Ok(None),
+            "2026-11-2 may become a timestamp"
+        );
+        decoder.push(b"5 09:50:00");
+        assert_eq!(
+            decoder.next_message().map(|m| m.map(|m| m.to_string())),
+            Ok(Some("not a timestamp: \"oops\"".to_owned()))
+        );
+        assert!(decoder.next_message().unwrap().unwrap().is_timestamp());
+    }
+
+    #[test]
+    fn junk_up_to_the_limit_then_a_timestamp_is_not_too_long() {
+        let stream = [vec![b'z'; MAX_LINE], T1.as_bytes().to_vec()].concat();
+        let shown = decode_every_way(&stream);
+        assert_eq!(shown.len(), 2, "{shown:?}");
+        assert_eq!(shown[1], T1);
+        let stream = [vec![b'z'; MAX_LINE + 1], T1.as_bytes().to_vec()].concat();
+        assert_eq!(decode_every_way(&stream), [LineTooLong.to_string()]);
+    }
+
+    #[test]
+    fn without_a_delimiter_the_first_timestamp_that_can_be_read_wins() {
+        // Documented ambiguity: junk `…09:50:` + `2026-…` reads as second 20 first.
+        let stream = format!("2026-11-25 09:50:{T1}");
+        assert_eq!(
+            decode_every_way(stream.as_bytes()),
+            [
+                "2026-11-25 09:50:20",
+                "not a timestamp: \"26-11-25 09:50:00\""
+            ]
+        );
     }
 }
