@@ -7,13 +7,16 @@
 use std::fmt;
 
 // ANCHOR: port_class
-/// The lesson's split of the 65,536 ports (0–65535) into two ranges.
+/// The lesson's answer: the 65,536 ports (0–65535) in two ranges. IANA, which keeps the official
+/// port registry, splits the same ports into three ([`IanaRange`], RFC 6335).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PortClass {
-    /// 0–1023: reserved for well-known services (ssh 22, http 80, https 443, …). Avoid them for
-    /// your own programs; on Linux, listening on one needs administrator rights.
+    /// 0–1023, "well-known": reserved for standard services (ssh 22, http 80, https 443, …).
+    /// Avoid them for your own programs; on Linux, binding one needs administrator rights.
     WellKnown,
-    /// 1024–65535: free for your own programs (the lesson's time server uses 8000).
+    /// 1024–65535, "dynamic" in the lesson's words: where it puts your own programs (its time
+    /// server uses 8000). For IANA these are two ranges: registered user ports (1024–49151) and
+    /// dynamic ports (49152–65535), which the OS also hands out to clients.
     Dynamic,
 }
 // ANCHOR_END: port_class
@@ -60,7 +63,8 @@ impl fmt::Display for IanaRange {
 pub enum PortError {
     /// Nothing given (or only spaces).
     Empty,
-    /// Not a whole number, such as `http` or `80.5`. Holds the text, without surrounding spaces.
+    /// Not a whole number in decimal digits, such as `http`, `80.5`, `80.0`, `1e3` or `0x50`.
+    /// Holds the text, without surrounding spaces.
     NotANumber(String),
     /// A number below 0, such as `-1`. Holds the text, without surrounding spaces.
     Negative(String),
@@ -112,9 +116,13 @@ pub fn iana_range(port: u16) -> IanaRange {
 // ANCHOR: parse_port
 /// Reads a port number from text such as `"8000"` (spaces around it are fine).
 ///
+/// A port is a whole number from 0 to 65535 in decimal digits. A sign is read as for any
+/// integer, so `"+80"` is 80 and `"-0"` is 0; a fraction or an exponent (`"80.0"`, `"1e3"`) is
+/// not a whole number, even when its value is one.
+///
 /// Errors: [`PortError::Empty`] for `""`, [`PortError::Negative`] for `"-1"`,
-/// [`PortError::TooLarge`] for `"70000"`, [`PortError::NotANumber`] for `"http"`; each holds
-/// the text without the surrounding spaces.
+/// [`PortError::TooLarge`] for `"70000"`, [`PortError::NotANumber`] for `"http"` or `"80.0"`;
+/// each holds the text without the surrounding spaces.
 pub fn parse_port(text: &str) -> Result<u16, PortError> {
     // TODO: read the number; for each way it can go wrong, return the matching PortError.
     todo!("exercise 2: implement parse_port — book chapter 2, 'Reading a port from the user'")

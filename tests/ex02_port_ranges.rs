@@ -137,6 +137,25 @@ fn parse_port_says_when_the_text_is_not_a_number() {
     ]);
 }
 
+/// A port is read as an integer, never as a float: a float parser would take `80.0` and `1e3`.
+#[test]
+#[rustfmt::skip]
+fn parse_port_reads_whole_numbers_only_never_a_float() {
+    let not_a_number = |text: &str| Err(PortError::NotANumber(text.to_string()));
+    let why = "a port is written as a whole number in decimal digits; parse into an integer \
+               type (i64), not a float, whose parser also takes fractions, exponents and words";
+    check_parse(&[
+        ("80.0", not_a_number("80.0"), why),
+        ("1e3", not_a_number("1e3"), why),
+        ("8e1", not_a_number("8e1"), why),
+        ("1000.", not_a_number("1000."), why),
+        (".5", not_a_number(".5"), why),
+        ("inf", not_a_number("inf"), why),
+        ("NaN", not_a_number("NaN"), why),
+        ("1_000", not_a_number("1_000"), "Rust source may write 1_000, but a port typed by a user may not"),
+    ]);
+}
+
 #[test]
 #[rustfmt::skip]
 fn parse_port_says_when_the_number_is_negative() {
@@ -145,6 +164,24 @@ fn parse_port_says_when_the_number_is_negative() {
         ("-1", negative("-1"), "ports start at 0"),
         ("-8000", negative("-8000"), "ports start at 0"),
         ("-99999999999999999999999", negative("-99999999999999999999999"), "a negative number is negative, however long"),
+    ]);
+}
+
+/// A sign is read as for any integer (`str::parse::<i64>`): `+80` is 80, `-0` is 0.
+#[test]
+#[rustfmt::skip]
+fn parse_port_reads_a_sign_as_any_integer_does() {
+    let why = "the number is read as an integer (i64), and an integer may carry a sign: only \
+               its value must be 0 to 65535";
+    check_parse(&[
+        ("+80", Ok(80), why),
+        ("+0", Ok(0), why),
+        ("-0", Ok(0), "minus zero is zero, not a negative number"),
+        ("+65535", Ok(65535), why),
+        ("+70000", Err(PortError::TooLarge("+70000".to_string())), "a sign does not change the range: 65535 is the largest port"),
+        ("+", Err(PortError::NotANumber("+".to_string())), "a plus sign alone is no number"),
+        ("+-1", Err(PortError::NotANumber("+-1".to_string())), "one sign at most"),
+        ("--1", Err(PortError::NotANumber("--1".to_string())), "one sign at most"),
     ]);
 }
 
