@@ -255,6 +255,74 @@ fn local_ip_for_127_0_0_1_is_127_0_0_1() {
     );
 }
 
+/// The OS's own answer, asked the way the chapter shows (a connected UDP socket), as the test's
+/// reference; `None` where this machine has no route to `target` (offline, or no IPv6).
+fn route_source(target: SocketAddr) -> Option<IpAddr> {
+    let any: SocketAddr = if target.is_ipv4() {
+        "0.0.0.0:0"
+    } else {
+        "[::]:0"
+    }
+    .parse()
+    .expect("a valid literal");
+    let socket = UdpSocket::bind(any).ok()?;
+    socket.connect(target).ok()?;
+    Some(socket.local_addr().ok()?.ip())
+}
+
+#[test]
+fn local_ip_for_answers_with_an_address_of_this_machine_not_the_target() {
+    // No interface has 127.0.0.2 or 127.1.2.3, yet all of 127.0.0.0/8 is loopback: Linux reaches
+    // them from 127.0.0.1 (`ip route get 127.0.0.2` says "src 127.0.0.1"). The documentation
+    // addresses stand for other machines; the route to them (if any) says which address we use.
+    let targets = [
+        "127.0.0.2:9",
+        "127.1.2.3:9",
+        "192.0.2.1:9",
+        "[2001:db8::1]:9",
+    ];
+    let mine: Vec<IpAddr> = if_addrs::get_if_addrs()
+        .expect("this machine's interfaces can be listed")
+        .iter()
+        .map(|interface| interface.ip())
+        .collect();
+    let mut checked = 0;
+    for text in targets {
+        let target: SocketAddr = text.parse().expect("the test table holds valid addresses");
+        // Only targets where the right answer differs from the target's own address tell a
+        // right answer from a wrong one; others are skipped (with a note).
+        let Some(expected) = route_source(target).filter(|ip| *ip != target.ip()) else {
+            println!(
+                "skipped {target}: no route from this machine, or the route is the target itself"
+            );
+            continue;
+        };
+        assert!(
+            mine.contains(&expected),
+            "control: the OS's answer {expected} should be one of this machine's addresses {mine:?}"
+        );
+        let got = local_ip_for(target);
+        let why = match &got {
+            Ok(ip) if *ip == target.ip() => {
+                format!("{ip} is the target's own address, not one of this machine's ({mine:?})")
+            }
+            _ => format!("this machine's addresses are {mine:?}"),
+        };
+        assert!(
+            matches!(got, Ok(ip) if ip == expected),
+            "expected Ok({expected}) for target {target}, got {got:?}: {why}. The answer is the \
+             address of THIS machine that the OS would send from: connect a UDP socket to the \
+             target and ask the socket for its local_addr() — see book chapter 1, 'Which \
+             address would I send from?'"
+        );
+        checked += 1;
+    }
+    assert!(
+        checked > 0,
+        "control: expected at least one target with a route (127.0.0.2 is loopback and always has one)"
+    );
+}
+
 #[test]
 fn local_ip_for_sends_no_packet() {
     let receiver = UdpSocket::bind("127.0.0.1:0").expect("every machine has 127.0.0.1");
