@@ -1,4 +1,4 @@
-//! Exercise 3: a listening socket, step by step with socket2 — book chapter 4.
+//! Exercise 3: a listening socket, step by step with socket2 — book chapter 3.
 //!
 //! `std::net::TcpListener::bind` does steps ①–④ in one call. Here each step is its own call,
 //! as in the lesson's Python program (`socket.socket`, `setsockopt`, `bind`, `listen`), so you
@@ -42,7 +42,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 /// The errors are those of the step that failed, unchanged, so the caller can explain them.
 pub fn open_listener(addr: SocketAddr, backlog: i32) -> io::Result<TcpListener> {
     // TODO: steps ①–④ with socket2's `Socket`, then turn it into a std `TcpListener`.
-    todo!("exercise 3: implement open_listener — book chapter 4, 'Exercise: open a listener'")
+    todo!("exercise 3: implement open_listener — book chapter 3, 'Exercise: open a listener'")
 }
 // ANCHOR_END: open_listener
 
@@ -54,6 +54,6 @@ pub fn open_listener(addr: SocketAddr, backlog: i32) -> io::Result<TcpListener> 
 /// and keeps listening, so a server calls `accept` again for the next client.
 pub fn accept_one(listener: &TcpListener) -> io::Result<(TcpStream, SocketAddr)> {
     // TODO: step ⑤.
-    todo!("exercise 3: implement accept_one — book chapter 4, 'Exercise: open a listener'")
+    todo!("exercise 3: implement accept_one — book chapter 3, 'Exercise: open a listener'")
 }
 // ANCHOR_END: accept_one

@@ -1,4 +1,4 @@
-//! Exercise 3 (reference): a listening socket, step by step with socket2 — book chapter 4.
+//! Exercise 3 (reference): a listening socket, step by step with socket2 — book chapter 3.
 //!
 //! `std::net::TcpListener::bind` does steps ①–④ in one call. Here each step is its own call,
 //! as in the lesson's Python program (`socket.socket`, `setsockopt`, `bind`, `listen`), so you

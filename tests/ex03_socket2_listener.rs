@@ -1,4 +1,4 @@
-//! Exercise 3: `open_listener` and `accept_one` with real sockets — book chapter 4.
+//! Exercise 3: `open_listener` and `accept_one` with real sockets — book chapter 3.
 //!
 //! Run with `cargo test --test ex03_socket2_listener`. Every test uses loopback addresses
 //! (`127.0.0.1`, `[::1]`) and port 0, so it never clashes with a server you have running and
@@ -23,6 +23,10 @@ use ex03_socket2_listener::{accept_one, open_listener};
 
 /// How long any single step may take before the test gives up (a wrong answer must fail, not hang).
 const PATIENCE: Duration = Duration::from_secs(10);
+
+/// How long a connection that should be queued may take to complete on loopback (microseconds
+/// in practice), and how long one that should not be queued is watched before the test moves on.
+const QUEUE_WAIT: Duration = Duration::from_millis(500);
 
 /// The loopback addresses to test on, with port 0 (any free port). IPv6 is skipped, with a
 /// note, on a machine where it is switched off.
@@ -69,7 +73,7 @@ fn connect_client(listener: &TcpListener) -> TcpStream {
         .local_addr()
         .expect("a bound listener has a local address");
     let client = TcpStream::connect_timeout(&server, PATIENCE)
-        .unwrap_or_else(|e| panic!("a client could not connect to {server}: {e} — the listener should accept connections after step ④ listen (see book chapter 4)"));
+        .unwrap_or_else(|e| panic!("a client could not connect to {server}: {e} — the listener should accept connections after step ④ listen (see book chapter 3)"));
     client
         .set_read_timeout(Some(PATIENCE))
         .expect("a timeout can be set");
@@ -79,54 +83,82 @@ fn connect_client(listener: &TcpListener) -> TcpStream {
     client
 }
 
+/// `open_listener(requested, backlog)`, which must succeed: a failure names the likely mistake.
+fn open(requested: SocketAddr, backlog: i32) -> TcpListener {
+    open_listener(requested, backlog).unwrap_or_else(|e| {
+        let hint = if requested.is_ipv6() {
+            "an IPv6 address needs an IPv6 socket: take the domain from the address with \
+             Domain::for_address(addr) — see book chapter 3, '① Create'"
+        } else {
+            "a loopback address with port 0 is always free — see book chapter 3"
+        };
+        panic!("expected open_listener({requested}, backlog {backlog}) to succeed, got: {e} ({:?}): {hint}", e.kind())
+    })
+}
+
+/// Checks that `result` failed with `expected`; the OS's error must come back unchanged.
+fn expect_error(result: io::Result<TcpListener>, expected: io::ErrorKind, rule: &str) {
+    match result {
+        Ok(listener) => panic!(
+            "expected {expected:?}, but a listener was opened on {:?}: {rule}",
+            listener.local_addr().ok()
+        ),
+        Err(e) if e.kind() == expected => {}
+        Err(e) if e.raw_os_error().is_none() => panic!(
+            "expected the OS's {expected:?}, got {e:?} (kind {:?}): return the OS error \
+             unchanged (`?`), so the caller can explain it — see book chapter 3",
+            e.kind()
+        ),
+        Err(e) => panic!("expected {expected:?}, got {e} ({:?}): {rule}", e.kind()),
+    }
+}
+
 #[test]
 fn the_listener_is_on_the_requested_ip_and_accept_returns_the_clients_address() {
     within_patience("connect and accept", || {
         for requested in loopback_addresses() {
             for backlog in [1, 127] {
-                let listener = open_listener(requested, backlog).unwrap_or_else(|e| {
-                    panic!("expected open_listener({requested}, backlog {backlog}) to succeed: a loopback address with port 0 is always available — see book chapter 4; got: {e}")
-                });
+                let listener = open(requested, backlog);
                 let local = listener
                     .local_addr()
                     .expect("a bound listener has a local address");
                 assert_eq!(
                     local.ip(),
                     requested.ip(),
-                    "expected the listener for {requested} to be bound to that IP: step ③ bind must use the address it is given — see book chapter 4"
+                    "expected the listener for {requested} to be bound to that IP: step ③ bind must use the address it is given — see book chapter 3"
                 );
                 assert_ne!(
                     local.port(),
                     0,
-                    "expected a real port for {requested}: after bind to port 0 the OS has picked a free port — see book chapter 4"
+                    "expected a real port for {requested}: after bind to port 0 the OS has picked a free port — see book chapter 3"
                 );
 
                 // The client connects before anyone calls accept: after listen, the OS completes
                 // the handshake on its own and queues the connection (the backlog).
                 let client = connect_client(&listener);
                 let (server_side, peer) = accept_one(&listener).unwrap_or_else(|e| {
-                    panic!("expected accept_one to return the waiting client on {local} (backlog {backlog}): got {e} — see book chapter 4")
+                    panic!("expected accept_one to return the waiting client on {local} (backlog {backlog}): got {e} — see book chapter 3")
                 });
                 let client_addr = client
                     .local_addr()
                     .expect("a connected client has a local address");
                 assert_eq!(
                     peer, client_addr,
-                    "expected accept_one on {local} to return the client's own address {client_addr}: accept reports who connected — see book chapter 4"
+                    "expected accept_one on {local} to return the client's own address {client_addr}: accept reports who connected — see book chapter 3"
                 );
                 assert_eq!(
                     server_side
                         .peer_addr()
                         .expect("an accepted socket has a peer"),
                     client_addr,
-                    "expected the socket from accept_one to be connected to the client {client_addr}: accept returns a new socket for that client — see book chapter 4"
+                    "expected the socket from accept_one to be connected to the client {client_addr}: accept returns a new socket for that client — see book chapter 3"
                 );
                 assert_eq!(
                     server_side
                         .local_addr()
                         .expect("an accepted socket has a local address"),
                     local,
-                    "expected the accepted socket to share the listener's address {local}: a connection is known by both ends' addresses — see book chapter 4"
+                    "expected the accepted socket to share the listener's address {local}: a connection is known by both ends' addresses — see book chapter 3"
                 );
             }
         }
@@ -137,12 +169,10 @@ fn the_listener_is_on_the_requested_ip_and_accept_returns_the_clients_address() 
 fn data_flows_both_ways_on_an_accepted_connection() {
     within_patience("a round trip", || {
         for requested in loopback_addresses() {
-            let listener = open_listener(requested, 127).unwrap_or_else(|e| {
-                panic!("expected open_listener({requested}, 127) to succeed — see book chapter 4; got: {e}")
-            });
+            let listener = open(requested, 127);
             let mut client = connect_client(&listener);
             let (mut server_side, _) = accept_one(&listener)
-                .unwrap_or_else(|e| panic!("expected accept_one to return the waiting client on {requested}: got {e} — see book chapter 4"));
+                .unwrap_or_else(|e| panic!("expected accept_one to return the waiting client on {requested}: got {e} — see book chapter 3"));
             server_side
                 .set_read_timeout(Some(PATIENCE))
                 .expect("a timeout can be set");
@@ -150,22 +180,22 @@ fn data_flows_both_ways_on_an_accepted_connection() {
             client.write_all(b"ping\n").expect("the client can send");
             let mut received = [0; 5];
             server_side.read_exact(&mut received).unwrap_or_else(|e| {
-                panic!("expected the accepted socket on {requested} to receive the client's \"ping\\n\": got {e} — see book chapter 4")
+                panic!("expected the accepted socket on {requested} to receive the client's \"ping\\n\": got {e} — see book chapter 3")
             });
             assert_eq!(
                 &received, b"ping\n",
-                "expected the server to read exactly what the client sent on {requested} — see book chapter 4"
+                "expected the server to read exactly what the client sent on {requested} — see book chapter 3"
             );
 
             server_side
                 .write_all(b"pong\n")
                 .expect("the server can send");
             client.read_exact(&mut received).unwrap_or_else(|e| {
-                panic!("expected the client on {requested} to receive the server's \"pong\\n\": got {e} — a TCP connection carries bytes both ways, see book chapter 4")
+                panic!("expected the client on {requested} to receive the server's \"pong\\n\": got {e} — a TCP connection carries bytes both ways, see book chapter 3")
             });
             assert_eq!(
                 &received, b"pong\n",
-                "expected the client to read exactly what the server sent on {requested} — see book chapter 4"
+                "expected the client to read exactly what the server sent on {requested} — see book chapter 3"
             );
         }
     });
@@ -174,24 +204,17 @@ fn data_flows_both_ways_on_an_accepted_connection() {
 #[test]
 fn a_second_listener_on_a_live_port_fails_with_addr_in_use() {
     for requested in loopback_addresses() {
-        let first = open_listener(requested, 127).unwrap_or_else(|e| {
-            panic!(
-                "expected open_listener({requested}, 127) to succeed — see book chapter 4; got: {e}"
-            )
-        });
+        let first = open(requested, 127);
         let taken = first
             .local_addr()
             .expect("a bound listener has a local address");
-        match open_listener(taken, 127) {
-            Err(e) => assert_eq!(
-                e.kind(),
-                io::ErrorKind::AddrInUse,
-                "expected AddrInUse for a second listener on {taken}: one port, one live listener, even with SO_REUSEADDR — see book chapter 4; got: {e}"
+        expect_error(
+            open_listener(taken, 127),
+            io::ErrorKind::AddrInUse,
+            &format!(
+                "a second listener on {taken} must fail while the first still listens: one port, one live listener, even with SO_REUSEADDR (which only frees ports held by TIME_WAIT; do not set SO_REUSEPORT) — see book chapter 3"
             ),
-            Ok(_) => panic!(
-                "expected a second listener on {taken} to fail with AddrInUse while the first still listens: SO_REUSEADDR only frees ports held by TIME_WAIT (do not set SO_REUSEPORT) — see book chapter 4"
-            ),
-        }
+        );
     }
 }
 
@@ -199,9 +222,7 @@ fn a_second_listener_on_a_live_port_fails_with_addr_in_use() {
 fn a_restarted_listener_binds_its_port_at_once_despite_time_wait() {
     within_patience("a restart on the same port", || {
         for requested in loopback_addresses() {
-            let listener = open_listener(requested, 127).unwrap_or_else(|e| {
-                panic!("expected open_listener({requested}, 127) to succeed — see book chapter 4; got: {e}")
-            });
+            let listener = open(requested, 127);
             let port_addr = listener
                 .local_addr()
                 .expect("a bound listener has a local address");
@@ -210,7 +231,7 @@ fn a_restarted_listener_binds_its_port_at_once_despite_time_wait() {
             // connection in TIME_WAIT (60 s on Linux), and that old connection holds the port.
             let mut client = connect_client(&listener);
             let (server_side, _) = accept_one(&listener)
-                .unwrap_or_else(|e| panic!("expected accept_one to return the waiting client on {port_addr}: got {e} — see book chapter 4"));
+                .unwrap_or_else(|e| panic!("expected accept_one to return the waiting client on {port_addr}: got {e} — see book chapter 3"));
             server_side
                 .shutdown(Shutdown::Both)
                 .expect("the server can close its side");
@@ -243,7 +264,7 @@ fn a_restarted_listener_binds_its_port_at_once_despite_time_wait() {
             let restarted = open_listener(port_addr, 127);
             assert!(
                 restarted.is_ok(),
-                "expected a restarted server to listen on {port_addr} at once, although its old connection is in TIME_WAIT: step ② must set SO_REUSEADDR — see book chapter 4, 'TIME_WAIT and SO_REUSEADDR'; got: {:?}",
+                "expected a restarted server to listen on {port_addr} at once, although its old connection is in TIME_WAIT: step ② must set SO_REUSEADDR — see book chapter 3, 'TIME_WAIT and SO_REUSEADDR'; got: {:?}",
                 restarted.err()
             );
         }
@@ -259,17 +280,14 @@ fn an_address_of_another_machine_fails_with_addr_not_available() {
         foreign.push(addr("[2001:db8::7]:0"));
     }
     for requested in foreign {
-        match open_listener(requested, 127) {
-            Err(e) => assert_eq!(
-                e.kind(),
-                io::ErrorKind::AddrNotAvailable,
-                "expected AddrNotAvailable for {requested}: a server can only bind an IP address of its own machine — see book chapter 1 and 4; got: {e}"
-            ),
-            Ok(_) => panic!(
-                "expected open_listener({requested}, 127) to fail with AddrNotAvailable: {} is not an address of this machine — see book chapter 1",
+        expect_error(
+            open_listener(requested, 127),
+            io::ErrorKind::AddrNotAvailable,
+            &format!(
+                "{} is not an address of this machine, and a server can only bind its own addresses (chapter 1 lists them) — see book chapter 3, '③ Bind'",
                 requested.ip()
             ),
-        }
+        );
     }
 }
 
@@ -284,7 +302,86 @@ fn an_ipv6_listener_is_ipv6_only() {
     let result = open_listener(mapped, 127);
     assert!(
         result.is_err(),
-        "expected open_listener({mapped}, 127) to fail: for an IPv6 address step ② sets IPV6_V6ONLY, so the socket cannot take IPv4 (here an IPv4-mapped address) — see book chapter 4, '② Options'; it bound {:?}",
+        "expected open_listener({mapped}, 127) to fail: for an IPv6 address step ② sets IPV6_V6ONLY, so the socket cannot take IPv4 (here an IPv4-mapped address) — see book chapter 3, '② Options'; it bound {:?}",
         result.ok().and_then(|listener| listener.local_addr().ok())
     );
+}
+
+#[test]
+fn accept_one_waits_for_a_client_that_comes_later() {
+    within_patience("accept waiting for a client", || {
+        let listener = open(addr("127.0.0.1:0"), 127);
+        let server = listener
+            .local_addr()
+            .expect("a bound listener has a local address");
+        // This client arrives a little later, as clients do: accept must wait for it.
+        let client = thread::spawn(move || {
+            thread::sleep(Duration::from_millis(200));
+            TcpStream::connect_timeout(&server, PATIENCE)
+        });
+        let accepted = accept_one(&listener);
+        let client = client
+            .join()
+            .expect("the client thread does not panic")
+            .unwrap_or_else(|e| panic!("the late client could not connect to {server}: {e}"));
+        match accepted {
+            Ok((_, peer)) => assert_eq!(
+                Some(peer),
+                client.local_addr().ok(),
+                "expected accept_one to return the client that connected — see book chapter 3, '⑤ Accept'"
+            ),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => panic!(
+                "expected accept_one to wait for a client that connects 0.2 s later, got {e} \
+                 (WouldBlock): the listener is non-blocking, so accept returns at once instead \
+                 of waiting — do not call set_nonblocking(true); see book chapter 3, '⑤ Accept'"
+            ),
+            Err(e) => panic!(
+                "expected accept_one to wait for the client that connects 0.2 s later and return \
+                 it, got {e} — see book chapter 3, '⑤ Accept'"
+            ),
+        }
+    });
+}
+
+/// `listen(backlog)` sizes the queue of connections the OS completes before `accept` takes them.
+/// Linux queues at most `backlog + 1`; once the queue is full it drops a new client's SYN, so that
+/// client's connect does not complete (it would retry after 1 s). Nobody accepts here, so the
+/// queue fills up: count how many clients get in. Each connect is non-blocking with a bounded wait.
+#[test]
+fn listen_uses_the_backlog_it_is_given() {
+    if !cfg!(target_os = "linux") {
+        println!("skipped: the size of the accept queue is measured on Linux only");
+        return;
+    }
+    within_patience("filling the accept queue", || {
+        for backlog in [1, 3] {
+            let listener = open(addr("127.0.0.1:0"), backlog);
+            let server = listener
+                .local_addr()
+                .expect("a bound listener has a local address");
+            let room = backlog as usize + 1;
+            let mut queued = Vec::new();
+            for n in 1..=room {
+                match TcpStream::connect_timeout(&server, QUEUE_WAIT) {
+                    Ok(client) => queued.push(client),
+                    Err(e) => panic!(
+                        "expected client {n} to be queued: after listen({backlog}) Linux keeps up \
+                         to backlog + 1 = {room} connections waiting for accept, but client {n} \
+                         got {e} — does step ④ call listen with the `backlog` it is given? See \
+                         book chapter 3, '④ Listen'"
+                    ),
+                }
+            }
+            let extra = TcpStream::connect_timeout(&server, QUEUE_WAIT);
+            assert!(
+                extra.is_err(),
+                "expected client {} to wait: after listen({backlog}) Linux queues at most backlog \
+                 + 1 = {room} connections, and nobody accepted any, yet it connected — the queue \
+                 is longer than asked: step ④ must call listen with the `backlog` it is given, \
+                 not a fixed number — see book chapter 3, '④ Listen'",
+                room + 1
+            );
+            drop(queued);
+        }
+    });
 }
