@@ -1,29 +1,34 @@
-//! Exercise 4: the server's side of the time service — book chapter 5,
-//! "Exercise 4: the server's loop".
+//! Exercise 4: the server's side of the time service — book chapter 4.
 //!
-//! Check your work with `cargo test --test ex04_time_server`.
+//! Check your work with `cargo test --test ex04_time_server`; then run the real server with your
+//! code: `cargo run --example 04_time_server --features mine`.
 
 // A stub names its parameters but does not use them yet; delete this line when you are done.
 #![allow(unused_variables)]
 
 use std::io::{self, Read, Write};
 
-/// Serves one client: reads `reader` (the client's connection) to its end, one message per line,
-/// and writes one line to `out` for each message. Returns how many timestamps it received.
+/// Serves one client: reads `reader` (the client's connection) until the client closes it,
+/// and writes one line to `out` for every message it sent. Returns how many timestamps it sent.
 ///
 /// The rules:
-/// * A line ends at `\n`; the end of the stream also ends the last line. Spaces and the `\r` of
-///   a `\r\n` ending around a message are not part of it; a line with nothing else is skipped.
-/// * A timestamp — what [`Timestamp::parse`](net_basics::time_protocol::Timestamp::parse) accepts,
-///   e.g. `2026-11-25 09:50:00` — gives the line `client time: 2026-11-25 09:50:00` and counts.
-/// * Any other line gives `not a timestamp: "…"`: the line as `format!("{:?}", text)` shows it,
-///   where `text` is `String::from_utf8_lossy` of its bytes (bytes that are not UTF-8 become `�`,
-///   control characters are escaped). It does not count. So `hello` gives `not a timestamp: "hello"`.
-/// * How the bytes arrive — all at once, or one byte per `read` — changes nothing.
-/// * A read error (say, the connection was reset) is returned as the error; lines already
-///   written stay written.
+/// * **Read until a read returns 0 bytes** — the end of the stream: the client closed its side.
+///   A read returns whatever has arrived: part of a message, or several.
+/// * **Framing is the decoder's job.** Push every byte you read into a
+///   [`TimestampDecoder`](net_basics::time_protocol::TimestampDecoder), then write one line per
+///   message it gives back, as the message displays itself (`client time: 2026-11-25 09:50:00`
+///   or `not a timestamp: "hello"`). It finds timestamps ended by `\n` (our client) and bare
+///   timestamps back to back (the lesson's Python client).
+/// * **Flush `out` after the lines of each read**, so they are shown now, not when a buffer fills.
+/// * **Nothing received is lost:** when the stream ends, or a read fails, first write what the
+///   decoder still holds ([`finish`](net_basics::time_protocol::TimestampDecoder::finish)), then
+///   return.
+/// * **Errors are returned unchanged** — a reset connection, a read timeout (the server's idle
+///   timeout shows up as `WouldBlock` or `TimedOut`) — except `Interrupted`, which only means
+///   "try the read again". A line that is too long is returned as an error of kind
+///   `InvalidData` (the `?` on `next_message` does that).
 pub fn handle_client(reader: impl Read, out: &mut impl Write) -> io::Result<usize> {
-    // TODO: read line by line until a read returns 0 bytes; write one line per message
-    // (net_basics::time_protocol::Timestamp::parse tells a timestamp from anything else).
-    todo!("exercise 4: implement handle_client — book chapter 5, 'Exercise 4: the server's loop'")
+    // TODO: read into a buffer until a read returns 0 bytes; push what each read returned into a
+    // decoder, write a line per message it gives back, flush; at the end, do not forget `finish`.
+    todo!("exercise 4: implement handle_client — book chapter 4")
 }

@@ -20,9 +20,10 @@ use net_basics::time_protocol::TimestampDecoder;
 /// * **Nothing received is lost:** when the stream ends, or a read fails, first write what the
 ///   decoder still holds ([`finish`](net_basics::time_protocol::TimestampDecoder::finish)), then
 ///   return.
-/// * **Errors are returned unchanged** — a reset connection, a read timeout — except
-///   `Interrupted`, which only means "try the read again". A line that is too long is returned
-///   as an error of kind `InvalidData` (the `?` on `next_message` does that).
+/// * **Errors are returned unchanged** — a reset connection, a read timeout (the server's idle
+///   timeout shows up as `WouldBlock` or `TimedOut`) — except `Interrupted`, which only means
+///   "try the read again". A line that is too long is returned as an error of kind
+///   `InvalidData` (the `?` on `next_message` does that).
 pub fn handle_client(mut reader: impl Read, out: &mut impl Write) -> io::Result<usize> {
     let mut decoder = TimestampDecoder::new();
     let mut buffer = vec![0; 64 * 1024]; // the lesson reads 1024; bigger reads cost less per byte
