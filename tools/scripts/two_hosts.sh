@@ -1,25 +1,25 @@
 #!/usr/bin/env bash
 # Two hosts on one machine: an IP address identifies a device (book chapter 1).
 #
-#   sudo scripts/two_hosts.sh
+#   sudo tools/scripts/two_hosts.sh
 #
 # Creates two network namespaces — two "devices", each with its own interfaces, addresses and
 # ports — joined by a virtual cable (a veth pair):
 #
 #   nb-srv-PID  10.200.0.1/24  ──veth──  10.200.0.2/24  nb-cli-PID
 #   04_time_server 10.200.0.1:8000       05_time_client 10.200.0.1:8000 --count 3 --interval 0.1
-#                                        06_load_test   (5 clients × 2 timestamps)
+#                                        load_test      (5 clients × 2 timestamps)
 #
 # and checks that the server printed the client's address, 10.200.0.2, and its timestamps.
 # Traffic stays inside those namespaces. It cleans up after itself (namespaces, their veth, the
 # processes it started) on any exit. Exit 0: passed; 1: failed; 77: skipped (the reason is
 # printed), e.g. when not root or when `ip netns` is not available.
 #
-# EXAMPLES=DIR picks the built examples (default target/debug/examples, built first unless
-# NO_BUILD=1).
+# EXAMPLES=DIR picks the built examples (default target/debug/examples) and LOAD the built load
+# tool (default target/debug/load_test); both are built first unless NO_BUILD=1.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 SERVER_IP=10.200.0.1
 CLIENT_IP=10.200.0.2
 PORT=8000
@@ -28,6 +28,7 @@ NS_CLIENT=nb-cli-$$
 VETH_SERVER=nb-s$$ # interface names: at most 15 characters
 VETH_CLIENT=nb-c$$
 EXAMPLES=${EXAMPLES:-target/debug/examples}
+LOAD=${LOAD:-target/debug/load_test}
 
 skip() {
     echo "two_hosts: skipped: $*"
@@ -59,10 +60,11 @@ fi
 ip netns add "$NS_CLIENT"
 
 if [[ ${NO_BUILD:-0} != 1 ]]; then
-    cargo build --examples --quiet
+    cargo build --quiet --example 04_time_server --example 05_time_client
+    cargo build --quiet -p net-basics-tools --bin load_test
 fi
-for name in 04_time_server 05_time_client 06_load_test; do
-    [[ -x $EXAMPLES/$name ]] || { echo "two_hosts: $EXAMPLES/$name is not built" >&2; exit 1; }
+for program in "$EXAMPLES/04_time_server" "$EXAMPLES/05_time_client" "$LOAD"; do
+    [[ -x $program ]] || { echo "two_hosts: $program is not built" >&2; exit 1; }
 done
 
 # 1. The cable and the addresses: each device gets its own address on 10.200.0.0/24.
@@ -100,7 +102,7 @@ if ! timeout 20 ip netns exec "$NS_CLIENT" "$EXAMPLES/05_time_client" "$SERVER_I
 fi
 
 # 4. A few more clients from the same device, with the load tool (loopback-only otherwise).
-if ! timeout 20 ip netns exec "$NS_CLIENT" "$EXAMPLES/06_load_test" "$SERVER_IP:$PORT" \
+if ! timeout 20 ip netns exec "$NS_CLIENT" "$LOAD" "$SERVER_IP:$PORT" \
     --allow-non-loopback --clients 5 --messages 2 --interval 0.1 --timeout 10 \
     >"$WORK/load.out" 2>"$WORK/load.err"; then
     echo "two_hosts: the load tool failed:" >&2

@@ -1,5 +1,6 @@
-//! The load tool (`06_load_test`) and the reference servers (`07_reference_servers`) on odd
-//! options: they stop by themselves and never panic.
+//! The load tool (`load_test`) and the reference servers (`reference_servers`) on odd options:
+//! they stop by themselves and never panic, explain bad addresses as the examples do, and say
+//! what they are in `--help`.
 //!
 //! Each runs as a process against a listener of this test on 127.0.0.1:0, and is killed and
 //! waited for even when an assertion fails (`common::Running`).
@@ -8,10 +9,21 @@ mod common;
 
 use std::io::Read;
 use std::net::TcpListener;
+use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{PATIENCE, Running};
+
+/// The load tool, built by cargo for this test (`cargo test -p net-basics-tools` builds the bins).
+fn load_test() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_load_test"))
+}
+
+/// The reference servers, built by cargo for this test.
+fn reference_servers() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_reference_servers"))
+}
 
 /// A listener that accepts every connection and reads it to the end (a minimal sink).
 fn sink() -> TcpListener {
@@ -34,7 +46,7 @@ fn the_load_tool_stops_at_its_timeout_even_with_a_huge_message_count() {
     let addr = listener
         .local_addr()
         .expect("a bound listener has an address");
-    let mut command = common::example_command("06_load_test");
+    let mut command = load_test();
     command.args([
         &addr.to_string(),
         "--clients",
@@ -71,7 +83,7 @@ fn the_load_tool_refuses_absurd_numbers_with_a_usage_error_not_a_panic() {
         ["--clients", "0"],
         ["--clients", "99999999999"],
     ] {
-        let mut command = common::example_command("06_load_test");
+        let mut command = load_test();
         command.arg(addr.to_string()).args(option);
         let mut running = Running::spawn(command);
         let status = running.exit_status(&format!("{option:?}"));
@@ -89,7 +101,7 @@ fn the_load_tool_refuses_absurd_numbers_with_a_usage_error_not_a_panic() {
 fn the_load_tool_refuses_addresses_that_are_not_loopback_before_connecting() {
     // Documentation addresses (nobody's), also written IPv4-mapped, and "any address".
     for target in ["192.0.2.1:9", "[::ffff:192.0.2.1]:9", "0.0.0.0:9", "[::]:9"] {
-        let mut command = common::example_command("06_load_test");
+        let mut command = load_test();
         command.arg(target);
         let mut running = Running::spawn(command);
         let status = running.exit_status(target);
@@ -118,7 +130,7 @@ fn the_original_reference_server_does_not_panic_when_its_stdout_is_closed() {
     use std::process::Stdio;
 
     // Like `07_reference_servers original 127.0.0.1:0 | head -1`: read one line, close the pipe.
-    let mut command = common::example_command("07_reference_servers");
+    let mut command = reference_servers();
     command
         .args([
             "original",
@@ -170,7 +182,7 @@ fn the_original_reference_server_does_not_panic_when_its_stdout_is_closed() {
 
 #[test]
 fn the_reference_servers_refuse_a_huge_seconds_with_a_usage_error_not_a_panic() {
-    let mut command = common::example_command("07_reference_servers");
+    let mut command = reference_servers();
     command.args(["sink", "127.0.0.1:0", "--seconds", &u64::MAX.to_string()]);
     let mut running = Running::spawn(command);
     let status = running.exit_status("--seconds u64::MAX");
@@ -180,4 +192,49 @@ fn the_reference_servers_refuse_a_huge_seconds_with_a_usage_error_not_a_panic() 
         Some(2),
         "--seconds u64::MAX overflows any clock: a usage error (exit code 2), got {status}: {stderr}"
     );
+}
+
+#[test]
+fn help_says_what_each_tool_is_not_what_the_crate_is() {
+    for (mut command, own_words) in [
+        (
+            load_test(),
+            "Open many concurrent connections to a time server",
+        ),
+        (reference_servers(), "Reference servers for throughput"),
+    ] {
+        let output = command.arg("--help").output().expect("the tool runs");
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success() && help.starts_with(own_words),
+            "--help starts with the tool's own description ({own_words:?}, its doc comment), \
+             not the package's; got {}:\n{help}",
+            output.status
+        );
+    }
+}
+
+#[test]
+fn a_bad_address_gets_the_same_sentence_as_in_the_examples() {
+    let wanted = net_basics::explain::socket_address("localhost:8000")
+        .expect_err("a name is not an address");
+    for (mut command, what) in [
+        (load_test(), "load_test"),
+        (reference_servers(), "reference_servers sink"),
+    ] {
+        if what.ends_with("sink") {
+            command.arg("sink");
+        }
+        let mut running = Running::spawn({
+            command.arg("localhost:8000");
+            command
+        });
+        let status = running.exit_status(what);
+        let stderr = running.stderr_text();
+        assert!(
+            status.code() == Some(2) && stderr.contains(&wanted),
+            "{what} localhost:8000: a usage error (exit code 2) with the examples' sentence from \
+             net_basics::explain::socket_address ({wanted:?}); got {status}: {stderr}"
+        );
+    }
 }

@@ -1,11 +1,10 @@
-//! Two hosts on one machine: `scripts/two_hosts.sh` puts the time server and its client in two
-//! network namespaces joined by a veth pair (10.200.0.1 and 10.200.0.2), and checks the server
+//! Two hosts on one machine: `tools/scripts/two_hosts.sh` puts the time server and its client in
+//! two network namespaces joined by a veth pair (10.200.0.1 and 10.200.0.2), and checks the server
 //! printed the client's address and timestamps — an IP address identifies a device (chapter 1).
 //!
-//! Ignored by default: it needs root and `ip netns`. Run it with
-//! `sudo cargo test --test two_hosts -- --ignored` (as root: `cargo test --test two_hosts -- --ignored`).
-
-mod common;
+//! Ignored by default: it needs root and `ip netns`. Run it as root with
+//! `cargo test -p net-basics-tools --test two_hosts -- --ignored` (the script builds examples 04
+//! and 05 and the load tool first).
 
 use std::path::Path;
 use std::process::Command;
@@ -14,18 +13,13 @@ use std::process::Command;
 const SKIPPED: i32 = 77;
 
 #[test]
-#[ignore = "needs root and `ip netns` (creates two network namespaces and a veth pair); run with `cargo test --test two_hosts -- --ignored` as root"]
+#[ignore = "needs root and `ip netns` (creates two network namespaces and a veth pair); run with `cargo test -p net-basics-tools --test two_hosts -- --ignored` as root"]
 fn a_client_in_another_namespace_is_seen_by_its_own_address() {
-    let server = common::example("04_time_server");
-    let examples = server
-        .parent()
-        .expect("examples live in target/<profile>/examples");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/two_hosts.sh");
     // The script bounds its own waits (10-20 s each) and cleans up on any exit.
     let output = Command::new("bash")
         .arg(&script)
-        .env("EXAMPLES", examples)
-        .env("NO_BUILD", "1") // cargo test has built the examples already
+        .env("LOAD", env!("CARGO_BIN_EXE_load_test"))
         .output()
         .expect("bash runs the script");
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -1,15 +1,15 @@
 //! A load test for any time server: ours, the lesson's original, or another.
 //!
 //! ```text
-//! cargo run --release --example 06_load_test -- 127.0.0.1:8000 --clients 100 --messages 5 --interval 1
-//! cargo run --release --example 06_load_test -- 127.0.0.1:8000 --clients 1000 --messages 0 --hold 5
-//! cargo run --release --example 06_load_test -- 127.0.0.1:8000 --flood 5
+//! cargo run -p net-basics-tools --release --bin load_test -- 127.0.0.1:8000 --clients 100 --messages 5 --interval 1
+//! cargo run -p net-basics-tools --release --bin load_test -- 127.0.0.1:8000 --clients 1000 --messages 0 --hold 5
+//! cargo run -p net-basics-tools --release --bin load_test -- 127.0.0.1:8000 --flood 5
 //! ```
 //!
 //! It opens `--clients` connections at once, and each sends `--messages` timestamps
-//! (`YYYY-MM-DD HH:MM:SS\n`, the time protocol of chapter 5) one every `--interval` seconds. Or,
+//! (`YYYY-MM-DD HH:MM:SS\n`, the time protocol of chapter 4) one every `--interval` seconds. Or,
 //! with `--flood SECONDS`, one connection sends timestamps as fast as it can. Then it reports
-//! what it did, so that `scripts/measure.sh` can check the server printed every message once.
+//! what it did, so that `tools/scripts/measure.sh` can check the server printed every message once.
 //!
 //! It is bounded: it stops by itself when the work is done, and after `--timeout` seconds at the
 //! latest; every connect and write has a timeout. It only talks to loopback addresses
@@ -39,9 +39,10 @@ use net_basics::time_protocol::{FORMAT, TIMESTAMP_LEN};
 
 /// Open many concurrent connections to a time server and send timestamps (loopback only).
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     /// The server's address, e.g. 127.0.0.1:8000 (loopback addresses only)
+    #[arg(value_parser = explain::socket_address)]
     addr: SocketAddr,
     /// How many connections to open and keep open at the same time
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=MAX_CLIENTS))]
@@ -74,7 +75,7 @@ struct Args {
     /// that the server printed every message of every client)
     #[arg(long)]
     peers: Option<PathBuf>,
-    /// Allow a server address that is not loopback (only for scripts/two_hosts.sh, whose
+    /// Allow a server address that is not loopback (only for tools/scripts/two_hosts.sh, whose
     /// addresses live in network namespaces it made itself)
     #[arg(long)]
     allow_non_loopback: bool,
@@ -194,7 +195,7 @@ fn worth_retrying(err: &io::Error) -> bool {
 fn fatal_hint(err: &io::Error) -> Option<&'static str> {
     match err.raw_os_error() {
         Some(24) => Some(
-            "too many open files: raise the limit first, e.g. `ulimit -n 20000` (scripts/measure.sh does)",
+            "too many open files: raise the limit first, e.g. `ulimit -n 20000` (tools/scripts/measure.sh does)",
         ),
         Some(99) => {
             Some("no free local port for another connection: wait a minute for TIME_WAIT to clear")

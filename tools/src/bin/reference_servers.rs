@@ -1,8 +1,8 @@
 //! Two reference servers to measure our time server against (see the Performance appendix).
 //!
 //! ```text
-//! cargo run --release --example 07_reference_servers -- sink 127.0.0.1:0
-//! cargo run --release --example 07_reference_servers -- original 127.0.0.1:0 > printed.txt
+//! cargo run -p net-basics-tools --release --bin reference_servers -- sink 127.0.0.1:0
+//! cargo run -p net-basics-tools --release --bin reference_servers -- original 127.0.0.1:0 > printed.txt
 //! ```
 //!
 //! * `sink` only reads and counts newlines: no decoding, no printing. Nothing that receives
@@ -36,7 +36,7 @@ use socket2::{Domain, Socket, Type};
 
 /// Reference servers for throughput: a newline-counting sink and the lesson's original design.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(subcommand)]
     mode: Mode,
@@ -58,11 +58,13 @@ enum Mode {
     /// Read and count newlines only: the ceiling for receiving timestamps
     Sink {
         /// Address to listen on, e.g. 127.0.0.1:0 (port 0: the system picks a free port)
+        #[arg(value_parser = explain::socket_address)]
         addr: SocketAddr,
     },
     /// The lesson's original server: one read of ≤ 1024 bytes, one print per read, no framing
     Original {
         /// Address to listen on, e.g. 127.0.0.1:0 (port 0: the system picks a free port)
+        #[arg(value_parser = explain::socket_address)]
         addr: SocketAddr,
     },
 }
@@ -88,7 +90,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let (Mode::Sink { addr } | Mode::Original { addr }) = args.mode;
 
-    // Step 1: listen. socket2 (chapter 4) for an explicit backlog; SO_REUSEADDR so a restart
+    // Step 1: listen. socket2 (chapter 3) for an explicit backlog; SO_REUSEADDR so a restart
     // right after a run binds again.
     let listener = match listen(addr) {
         Ok(listener) => listener,

@@ -1,107 +1,30 @@
-//! Helpers shared by the tests that run the example programs as processes.
-//!
-//! `cargo test` builds every example before it runs the tests, into `target/<profile>/examples/`.
-//! Each test file that needs these does `mod common;` and uses what it needs.
+//! A child process for the tools' tests: killed and waited for when dropped, also when a test
+//! fails, and never waited for longer than [`PATIENCE`].
 #![allow(dead_code)] // each test file uses a different part of this module
 
-use std::io::{BufRead, BufReader, Read};
-use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::io::Read;
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// How long a test waits for a line it expects before it gives up and fails (never a hang).
+/// How long a test waits for a process before it gives up and fails (never a hang).
 pub const PATIENCE: Duration = Duration::from_secs(10);
 
-/// The path of a built example, e.g. `example("04_time_server")`.
-pub fn example(name: &str) -> PathBuf {
-    // The test binary is target/<profile>/deps/<test>-<hash>; examples are in target/<profile>/examples.
-    let exe = std::env::current_exe().expect("the test binary knows its own path");
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("test binaries live in target/<profile>/deps");
-    let path = profile_dir.join("examples").join(name);
-    assert!(
-        path.exists(),
-        "example {name} is not built at {}: run `cargo test` (it builds the examples) or \
-         `cargo build --examples` first; `cargo test --test NAME` alone does not build them",
-        path.display()
-    );
-    path
-}
-
-/// A `Command` for an example, ready for assert_cmd's `assert()` or for `spawn`.
-pub fn example_command(name: &str) -> Command {
-    Command::new(example(name))
-}
-
-/// A running child process that is killed and waited for when dropped — also when the test fails.
+/// A running child process that is killed and waited for when dropped.
 pub struct Running {
     pub child: Child,
-    /// The child's stdout, one line per message, read on a background thread.
-    pub lines: Receiver<String>,
 }
 
 impl Running {
-    /// Starts `command` with stdout piped and read line by line in the background.
+    /// Starts `command` with stdout and stderr piped, stdin empty.
     pub fn spawn(mut command: Command) -> Running {
-        let mut child = command
+        let child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .stdin(Stdio::null())
             .spawn()
-            .expect("the example binary starts");
-        let stdout = child.stdout.take().expect("stdout was piped");
-        Running {
-            child,
-            lines: read_lines(stdout),
-        }
-    }
-
-    /// The next stdout line, or a failed test naming `what` was awaited after [`PATIENCE`].
-    pub fn next_line(&self, what: &str) -> String {
-        self.lines.recv_timeout(PATIENCE).unwrap_or_else(|_| {
-            panic!("waited {PATIENCE:?} for {what}, but the process printed nothing more")
-        })
-    }
-
-    /// Reads lines until one satisfies `wanted`; returns every line read, the match last.
-    pub fn lines_until(&self, what: &str, wanted: impl Fn(&str) -> bool) -> Vec<String> {
-        let mut seen = Vec::new();
-        loop {
-            let line = self.lines.recv_timeout(PATIENCE).unwrap_or_else(|_| {
-                panic!("waited {PATIENCE:?} for {what}; the process printed only: {seen:#?}")
-            });
-            let done = wanted(&line);
-            seen.push(line);
-            if done {
-                return seen;
-            }
-        }
-    }
-
-    /// For a server whose first line is `listening on ADDR`: reads it and returns ADDR.
-    pub fn listening_address(&self) -> SocketAddr {
-        let line = self.next_line("the server's first line, `listening on ADDR`");
-        let addr = line.strip_prefix("listening on ").unwrap_or_else(|| {
-            panic!("the first line should be `listening on ADDR`, got {line:?}")
-        });
-        addr.trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("`listening on` should name a socket address, got {addr:?}"))
-    }
-}
-
-impl Running {
-    /// Kills the process now and waits until it is gone (a test that plays "the server crashed").
-    pub fn kill(&mut self) {
-        self.child.kill().expect("the process can be killed");
-        self.child
-            .wait()
-            .expect("the killed process can be waited for");
+            .expect("the tool's binary starts");
+        Running { child }
     }
 
     /// Waits, at most [`PATIENCE`], for the process to exit by itself; fails the test naming
@@ -137,17 +60,4 @@ impl Drop for Running {
         let _ = self.child.kill(); // it may have exited already: that is fine
         let _ = self.child.wait();
     }
-}
-
-fn read_lines(stdout: ChildStdout) -> Receiver<String> {
-    let (sender, receiver) = mpsc::channel();
-    thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if sender.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    receiver
 }
