@@ -1,401 +1,198 @@
-//! The contract between an exercise stub, its reference solution and its tests, checked on the
-//! files as text (no feature needed, nothing is compiled twice):
+//! The contract between an exercise stub, its reference solution, its tests and
+//! `exercises/info.toml`, read with `syn` (the parser behind Rust's procedural macros):
 //!
-//! - every `exercises/exNN_*.rs` has a `solutions/exNN_*.rs` and a `tests/exNN_*.rs`, and its
-//!   stem is one the progress tool (`cargo run`) knows;
-//! - the stub keeps every public item of its solution — `pub fn` signatures, `pub struct`,
-//!   `pub enum`, `pub trait`, `pub type`, `pub const`, `impl` blocks — with the same `///` docs
-//!   and attributes, and adds none; its `//!` module doc contains the solution's (without
-//!   "(reference)"). Whitespace, plain `//` comments (a stub's `// TODO:` lines, anchors) and
-//!   `mut` on a parameter's name do not count;
-//! - every `todo!(` in a stub reads `"exercise N: implement NAME — book chapter M, '…'"`, with
-//!   N the file's number, NAME the function it is in and M that exercise's chapter;
-//! - no `todo!(` or `unimplemented!(` in the code of a solution;
-//! - an exercise's tests use `net_basics` only through `net_basics::answers::<its stem>`.
+//! - `exercises/info.toml` lists exactly the `exercises/exNN_*.rs` files; each has a
+//!   `solutions/exNN_*.rs` and a `tests/exNN_*.rs` that includes the exercise by `#[path]`, or
+//!   the solution with `--features solutions`; step N is chapter N (one number per step);
+//! - the stub keeps every public item of its solution — `pub` signatures and types, `impl` blocks
+//!   and their methods' signatures — with the same `///` docs and attributes, and adds none; its
+//!   `//!` module doc contains the solution's (without "(reference)"). Bodies, `use` lines,
+//!   private helpers, plain `//` comments and `mut` on a parameter's name do not count;
+//! - every `todo!()` in a stub reads `"exercise N: implement NAME — book chapter N…"`, NAME the
+//!   function it is in; a solution has no `todo!()` or `unimplemented!()`.
 //!
 //! The stub rules hold for a stub as shipped (every `pub fn` still a `todo!()`). Once a student
-//! has solved a function, the file is theirs: renaming a parameter or adding a helper must not
-//! turn `cargo test` red outside the exercise's own tests, so it is skipped with a note. A file
-//! that is still a placeholder (`… placeholder: filled in by the lesson's issue.`) is skipped too.
+//! has solved a function the file is theirs, and it is skipped with a note.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use net_basics::progress::EXERCISES;
+use quote::ToTokens;
+use syn::visit::Visit;
 
-const PLACEHOLDER: &str = "placeholder: filled in by the lesson's issue";
+/// An item's comparable text: its tokens (docs are `#[doc = "…"]` attributes, so they count;
+/// `//` comments are not tokens, so they do not).
+fn tokens(item: &impl ToTokens) -> String {
+    item.to_token_stream().to_string()
+}
 
-// --- reading Rust as text --------------------------------------------------------------------
-
-/// `text` with the insides of comments, strings and character literals replaced by spaces
-/// (newlines kept), so that braces, parentheses and keywords in the result are code. Byte
-/// offsets and line numbers are those of `text`.
-fn code_only(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = bytes.to_vec();
-    let blank = |out: &mut Vec<u8>, from: usize, to: usize| {
-        for byte in &mut out[from..to.min(bytes.len())] {
-            if *byte != b'\n' {
-                *byte = b' ';
-            }
+/// A signature without `mut` on its parameters' names (`mut reader: R` is a body's business).
+fn signature(sig: &syn::Signature) -> String {
+    let mut sig = sig.clone();
+    for input in &mut sig.inputs {
+        if let syn::FnArg::Typed(typed) = input
+            && let syn::Pat::Ident(ident) = typed.pat.as_mut()
+        {
+            ident.mutability = None;
         }
-    };
-    let mut i = 0;
-    while i < bytes.len() {
-        let rest = &bytes[i..];
-        if rest.starts_with(b"//") {
-            let end = rest
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(bytes.len(), |n| i + n);
-            blank(&mut out, i, end);
-            i = end;
-        } else if rest.starts_with(b"/*") {
-            let (mut depth, mut j) = (1, i + 2);
-            while j < bytes.len() && depth > 0 {
-                if bytes[j..].starts_with(b"/*") {
-                    depth += 1;
-                    j += 2;
-                } else if bytes[j..].starts_with(b"*/") {
-                    depth -= 1;
-                    j += 2;
-                } else {
-                    j += 1;
+    }
+    tokens(&sig)
+}
+
+fn attributes(attrs: &[syn::Attribute]) -> String {
+    attrs.iter().map(tokens).collect::<Vec<_>>().join(" ")
+}
+
+fn is_pub(vis: &syn::Visibility) -> bool {
+    matches!(vis, syn::Visibility::Public(_))
+}
+
+/// The public API of a file: `kind name` → its attributes (docs) and its shape, bodies left out.
+fn public_api(file: &syn::File) -> BTreeMap<String, String> {
+    let mut api = BTreeMap::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Fn(f) if is_pub(&f.vis) => {
+                let shape = format!("{} {}", attributes(&f.attrs), signature(&f.sig));
+                api.insert(format!("fn {}", f.sig.ident), shape);
+            }
+            syn::Item::Impl(block) => {
+                let name = match &block.trait_ {
+                    Some((_, path, _)) => {
+                        format!("impl {} for {}", tokens(path), tokens(&block.self_ty))
+                    }
+                    None => format!("impl {}", tokens(&block.self_ty)),
+                };
+                api.insert(name.clone(), attributes(&block.attrs));
+                for inner in &block.items {
+                    let (key, shape) = match inner {
+                        syn::ImplItem::Fn(f) if block.trait_.is_some() || is_pub(&f.vis) => (
+                            f.sig.ident.to_string(),
+                            format!("{} {}", attributes(&f.attrs), signature(&f.sig)),
+                        ),
+                        syn::ImplItem::Const(c) => (c.ident.to_string(), tokens(c)),
+                        syn::ImplItem::Type(t) => (t.ident.to_string(), tokens(t)),
+                        _ => continue,
+                    };
+                    api.insert(format!("{name} :: {key}"), shape);
                 }
             }
-            blank(&mut out, i, j);
-            i = j;
-        } else if let Some(hashes) = raw_string_start(rest) {
-            // r"…", r#"…"#, br"…": no escapes, ends at a quote followed by the same hashes.
-            let open = i
-                + rest
-                    .iter()
-                    .position(|&b| b == b'"')
-                    .expect("a raw string has a quote")
-                + 1;
-            let close: Vec<u8> = std::iter::once(b'"')
-                .chain(std::iter::repeat_n(b'#', hashes))
-                .collect();
-            let end = (open..bytes.len())
-                .find(|&j| bytes[j..].starts_with(&close))
-                .map_or(bytes.len(), |j| j + close.len());
-            blank(&mut out, open, end - close.len());
-            i = end;
-        } else if bytes[i] == b'"' {
-            let mut j = i + 1;
-            while j < bytes.len() && bytes[j] != b'"' {
-                j += if bytes[j] == b'\\' { 2 } else { 1 };
+            syn::Item::Struct(s) if is_pub(&s.vis) => {
+                drop(api.insert(format!("struct {}", s.ident), tokens(s)))
             }
-            blank(&mut out, i + 1, j);
-            i = j + 1;
-        } else if bytes[i] == b'\'' {
-            // A char literal ('x', '\n', '\u{1F600}', '{') or a lifetime ('a, 'static).
-            let end = if bytes.get(i + 1) == Some(&b'\\') {
-                (i + 2..bytes.len()).find(|&j| bytes[j] == b'\'')
-            } else {
-                let width = text[i + 1..].chars().next().map_or(1, char::len_utf8);
-                (bytes.get(i + 1 + width) == Some(&b'\'')).then_some(i + 1 + width)
-            };
-            match end {
-                Some(end) => {
-                    blank(&mut out, i + 1, end);
-                    i = end + 1;
-                }
-                None => i += 1,
+            syn::Item::Enum(e) if is_pub(&e.vis) => {
+                drop(api.insert(format!("enum {}", e.ident), tokens(e)))
             }
-        } else {
-            i += 1;
-        }
-    }
-    String::from_utf8(out).expect("only ASCII spaces replaced whole characters")
-}
-
-/// `Some(number of #)` when `rest` starts a raw string (`r"`, `r#"`, `br"`, …) that is not the
-/// end of an identifier.
-fn raw_string_start(rest: &[u8]) -> Option<usize> {
-    let after_b = rest.strip_prefix(b"b").unwrap_or(rest);
-    let after_r = after_b.strip_prefix(b"r")?;
-    let hashes = after_r.iter().take_while(|&&b| b == b'#').count();
-    (after_r.get(hashes) == Some(&b'"')).then_some(hashes)
-}
-
-/// Whitespace reduced to what separates two words, trailing commas dropped, and `mut` before a
-/// parameter's name dropped (it is not part of a signature).
-fn normalise(text: &str) -> String {
-    let mut out = String::new();
-    let mut pending_space = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            pending_space = true;
-            continue;
-        }
-        let word = |c: char| c.is_alphanumeric() || c == '_';
-        if pending_space && out.chars().last().is_some_and(word) && word(c) {
-            out.push(' ');
-        }
-        pending_space = false;
-        out.push(c);
-    }
-    for (from, to) in [
-        (",)", ")"),
-        (",}", "}"),
-        (",>", ">"),
-        ("(mut ", "("),
-        (",mut ", ","),
-    ] {
-        out = out.replace(from, to);
-    }
-    out
-}
-
-/// A public item of a file, as the contract compares it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Item {
-    /// Its `///` lines and attributes, normalised.
-    docs: Vec<String>,
-    /// Its signature (a function up to its body) or its whole definition (a type), without
-    /// plain `//` comments, normalised.
-    text: String,
-    /// Its lines, trimmed, to show where a difference is.
-    shown: Vec<String>,
-    /// Line number, for messages.
-    line: usize,
-}
-
-const ITEM_STARTS: [&str; 11] = [
-    "pub fn ",
-    "pub const fn ",
-    "pub unsafe fn ",
-    "pub async fn ",
-    "pub struct ",
-    "pub enum ",
-    "pub trait ",
-    "pub type ",
-    "pub const ",
-    "pub static ",
-    "impl",
-];
-
-/// The public items of a Rust file, keyed by `<enclosing impl or trait> :: <kind and name>`.
-fn public_items(text: &str) -> BTreeMap<String, Item> {
-    let code = code_only(text);
-    let lines: Vec<&str> = text.lines().collect();
-    let code_lines: Vec<&str> = code.lines().collect();
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(code.match_indices('\n').map(|(at, _)| at + 1))
-        .collect();
-    let mut items = BTreeMap::new();
-    let mut depth = 0usize;
-    // The header of the `impl`/`trait` block we are in, the depth inside it, and whether its
-    // `{` has been seen (a header may span lines).
-    let mut context: Option<(String, usize, bool)> = None;
-    for (index, code_line) in code_lines.iter().enumerate() {
-        let trimmed = code_line.trim_start();
-        let starts_item = ITEM_STARTS.iter().find(|start| {
-            trimmed.starts_with(**start)
-                && (**start != "impl" || (depth == 0 && (trimmed[4..].starts_with([' ', '<']))))
-        });
-        if let Some(start) = starts_item {
-            let from = line_starts[index] + (code_line.len() - trimmed.len());
-            let is_fn = start.ends_with("fn ");
-            let is_block = matches!(*start, "pub struct " | "pub enum " | "pub trait ");
-            let end = item_end(&code, from, is_fn || *start == "impl", is_block);
-            let original = &text[from..end];
-            let without_comments: String = original
-                .lines()
-                .filter(|line| {
-                    let line = line.trim_start();
-                    !line.starts_with("//") || line.starts_with("///") || line.starts_with("//!")
-                })
-                .collect::<Vec<_>>()
-                .join("\n");
-            let header = normalise(&code[from..end]);
-            let name = if *start == "impl" {
-                header.clone()
-            } else {
-                let after = &trimmed[start.len()..];
-                let name: String = after
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                format!("{}{name}", start.trim_start_matches("pub "))
-            };
-            let key = match &context {
-                Some((header, _, true)) if *start != "impl" => format!("{header} :: {name}"),
-                _ => name,
-            };
-            items.insert(
-                key,
-                Item {
-                    docs: docs_above(&lines, index),
-                    text: normalise(&without_comments),
-                    shown: without_comments
-                        .lines()
-                        .map(str::trim)
-                        .filter(|line| !line.is_empty())
-                        .map(str::to_string)
-                        .collect(),
-                    line: index + 1,
-                },
-            );
-            if *start == "impl" || *start == "pub trait " {
-                context = Some((header, depth + 1, false));
+            syn::Item::Trait(t) if is_pub(&t.vis) => {
+                drop(api.insert(format!("trait {}", t.ident), tokens(t)))
             }
-        }
-        for byte in code_line.bytes() {
-            match byte {
-                b'{' => depth += 1,
-                b'}' => depth = depth.saturating_sub(1),
-                _ => {}
+            syn::Item::Type(t) if is_pub(&t.vis) => {
+                drop(api.insert(format!("type {}", t.ident), tokens(t)))
             }
-        }
-        if let Some((_, inside, entered)) = &mut context {
-            if depth >= *inside {
-                *entered = true;
-            } else if *entered {
-                context = None;
+            syn::Item::Const(c) if is_pub(&c.vis) => {
+                drop(api.insert(format!("const {}", c.ident), tokens(c)))
             }
-        }
-    }
-    items
-}
-
-/// Where an item that starts at `from` ends: a function or `impl` at its body's `{` (or `;`), a
-/// struct, enum or trait after its closing `}` (or at `;`), anything else at `=` or `;`.
-fn item_end(code: &str, from: usize, up_to_body: bool, block: bool) -> usize {
-    let bytes = code.as_bytes();
-    let mut depth = 0usize;
-    for (offset, &byte) in bytes[from..].iter().enumerate() {
-        let at = from + offset;
-        match byte {
-            b'{' if up_to_body => return at,
-            b'{' => depth += 1,
-            b'}' if block => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return at + 1;
-                }
-            }
-            b';' if depth == 0 => return at,
-            b'=' if depth == 0 && !block && !up_to_body && bytes.get(at + 1) != Some(&b'>') => {
-                return at;
+            syn::Item::Static(s) if is_pub(&s.vis) => {
+                drop(api.insert(format!("static {}", s.ident), tokens(s)))
             }
             _ => {}
         }
     }
-    bytes.len()
-}
-
-/// The `///` lines and `#[…]` attributes right above line `index`, normalised, top down.
-fn docs_above(lines: &[&str], index: usize) -> Vec<String> {
-    let mut docs: Vec<String> = lines[..index]
-        .iter()
-        .rev()
-        .map(|line| line.trim())
-        .take_while(|line| line.starts_with("///") || line.starts_with("#["))
-        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect();
-    docs.reverse();
-    docs
+    api
 }
 
 /// The `//!` text of a file, whitespace collapsed, with "(reference)" dropped.
-fn module_doc(text: &str) -> String {
-    let doc: Vec<&str> = text
-        .lines()
-        .map(str::trim_start)
-        .filter_map(|line| line.strip_prefix("//!"))
+fn module_doc(file: &syn::File) -> String {
+    let lines: Vec<String> = file
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("doc"))
+        .filter_map(|attr| match &attr.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(text),
+                    ..
+                }) => Some(text.value()),
+                _ => None,
+            },
+            _ => None,
+        })
         .collect();
-    doc.join(" ")
+    lines
+        .join(" ")
         .replace(" (reference)", "")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
 }
 
-/// Each `todo!(` in the code: its line, the function it is in, and its message (if a literal).
-fn todos(text: &str) -> Vec<(usize, String, Option<String>)> {
-    let code = code_only(text);
-    code.match_indices("todo!(")
-        .filter(|(at, _)| !code[..*at].ends_with(|c: char| c.is_alphanumeric() || c == '_'))
-        .map(|(at, call)| {
-            let line = code[..at].matches('\n').count() + 1;
-            let function = code[..at]
-                .rmatch_indices("fn ")
-                .map(|(fn_at, _)| fn_at)
-                .find(|&fn_at| !code[..fn_at].ends_with(|c: char| c.is_alphanumeric() || c == '_'))
-                .map(|fn_at| {
-                    code[fn_at + 3..]
-                        .chars()
-                        .take_while(|c| c.is_alphanumeric() || *c == '_')
-                        .collect()
-                })
-                .unwrap_or_default();
-            let after = text[at + call.len()..].trim_start();
-            let message = after.strip_prefix('"').and_then(|rest| {
-                let mut end = None;
-                let mut escaped = false;
-                for (i, c) in rest.char_indices() {
-                    match c {
-                        '\\' if !escaped => escaped = true,
-                        '"' if !escaped => {
-                            end = Some(i);
-                            break;
-                        }
-                        _ => escaped = false,
-                    }
-                }
-                end.map(|end| rest[..end].to_string())
-            });
-            (line, function, message)
-        })
-        .collect()
+/// Every `todo!`/`unimplemented!` call: the function it is in, the macro, its message if a literal.
+#[derive(Default)]
+struct Todos {
+    function: String,
+    found: Vec<(String, String, Option<String>)>,
 }
 
-// --- the checks ------------------------------------------------------------------------------
+impl<'ast> Visit<'ast> for Todos {
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.function = f.sig.ident.to_string();
+        syn::visit::visit_item_fn(self, f);
+    }
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.function = f.sig.ident.to_string();
+        syn::visit::visit_impl_item_fn(self, f);
+    }
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if let Some(name) = mac.path.get_ident().map(ToString::to_string)
+            && (name == "todo" || name == "unimplemented")
+        {
+            let message = mac
+                .parse_body::<syn::LitStr>()
+                .ok()
+                .map(|text| text.value());
+            self.found.push((self.function.clone(), name, message));
+        }
+        syn::visit::visit_macro(self, mac);
+    }
+}
 
-/// The problems of one stub against its solution, each naming the file and the item.
-fn stub_problems(stub_path: &str, stub: &str, solution_path: &str, solution: &str) -> Vec<String> {
+fn todos(file: &syn::File) -> Vec<(String, String, Option<String>)> {
+    let mut todos = Todos::default();
+    todos.visit_file(file);
+    todos.found
+}
+
+/// The problems of one stub (exercise `number`) against its solution, each naming file and item.
+fn stub_problems(
+    stub_path: &str,
+    stub: &syn::File,
+    solution_path: &str,
+    solution: &syn::File,
+    number: u32,
+) -> Vec<String> {
     let mut problems = Vec::new();
-    let stub_items = public_items(stub);
-    let solution_items = public_items(solution);
-    for (key, wanted) in &solution_items {
-        match stub_items.get(key) {
+    let (stub_api, solution_api) = (public_api(stub), public_api(solution));
+    for (key, wanted) in &solution_api {
+        match stub_api.get(key) {
             None => problems.push(format!(
-                "{stub_path}: `{key}` is missing (the solution has it at {solution_path}:{}); a stub \
-                 keeps the solution's whole public API",
-                wanted.line
+                "{stub_path}: `{key}` is missing (it is in {solution_path}); a stub keeps the \
+                 solution's whole public API"
             )),
-            Some(found) => {
-                if found.text != wanted.text {
-                    problems.push(format!(
-                        "{stub_path}:{}: `{key}` differs from {solution_path}:{}{}",
-                        found.line,
-                        wanted.line,
-                        first_difference(&found.shown, &wanted.shown)
-                    ));
-                }
-                if found.docs != wanted.docs {
-                    problems.push(format!(
-                        "{stub_path}:{}: the doc comment or attributes of `{key}` differ from \
-                         {solution_path}:{}{}",
-                        found.line,
-                        wanted.line,
-                        first_difference(&found.docs, &wanted.docs)
-                    ));
-                }
-            }
+            Some(found) if found != wanted => problems.push(format!(
+                "{stub_path}: `{key}` (its signature, type, doc comment or attributes) differs from \
+                 {solution_path}:\n    stub:     {found}\n    solution: {wanted}"
+            )),
+            Some(_) => {}
         }
     }
-    for (key, extra) in &stub_items {
-        if !solution_items.contains_key(key) {
-            problems.push(format!(
-                "{stub_path}:{}: `{key}` is not in {solution_path}; stub and solution have the same \
-                 public API",
-                extra.line
-            ));
-        }
+    for key in stub_api
+        .keys()
+        .filter(|key| !solution_api.contains_key(*key))
+    {
+        problems.push(format!(
+            "{stub_path}: `{key}` is not in {solution_path}; stub and solution have the same public API"
+        ));
     }
     let (stub_doc, solution_doc) = (module_doc(stub), module_doc(solution));
     if !stub_doc.contains(&solution_doc) {
@@ -404,204 +201,196 @@ fn stub_problems(stub_path: &str, stub: &str, solution_path: &str, solution: &st
              \"(reference)\")\n    stub:     {stub_doc}\n    solution: {solution_doc}"
         ));
     }
-    problems
-}
-
-/// The first line where the stub's and the solution's versions differ, both shown.
-fn first_difference(stub: &[String], solution: &[String]) -> String {
-    let index = (0..stub.len().max(solution.len()))
-        .find(|&i| stub.get(i) != solution.get(i))
-        .unwrap_or(0);
-    let line = |lines: &[String]| {
-        lines
-            .get(index)
-            .cloned()
-            .unwrap_or_else(|| "(nothing)".into())
-    };
-    format!(
-        "; first difference:\n    stub:     {}\n    solution: {}",
-        line(stub),
-        line(solution)
-    )
-}
-
-/// The problems of the `todo!()` messages of the stub of exercise `number` (chapter `chapter`).
-fn todo_problems(stub_path: &str, stub: &str, number: u8, chapter: u8) -> Vec<String> {
-    let mut problems = Vec::new();
-    for (line, function, message) in todos(stub) {
-        let Some(message) = message else {
-            problems.push(format!(
-                "{stub_path}:{line}: the todo!() in `{function}` needs a message: \
-                 \"exercise {number}: implement {function} — book chapter {chapter}, 'Section'\""
-            ));
-            continue;
-        };
-        let start = format!("exercise {number}: implement {function} — book chapter {chapter}, '");
-        if !message.starts_with(&start)
-            || !message.ends_with('\'')
-            || message.len() <= start.len() + 1
+    for (function, _, message) in todos(stub) {
+        let start = format!("exercise {number}: implement {function} — book chapter {number}");
+        if !message
+            .as_deref()
+            .is_some_and(|text| text.starts_with(&start))
         {
             problems.push(format!(
-                "{stub_path}:{line}: the todo!() in `{function}` says {message:?}; expected \
-                 \"{start}<section title>'\" (the exercise, the function, and where the book explains it)"
+                "{stub_path}: the todo!() in `{function}` says {message:?}; expected \"{start}\" \
+                 (optionally followed by \", '<section title>'\"): whose code stopped, and where the \
+                 book explains it"
             ));
         }
     }
     problems
 }
 
-/// `todo!(` or `unimplemented!(` in a solution's code.
-fn solution_problems(solution_path: &str, solution: &str) -> Vec<String> {
-    let code = code_only(solution);
-    code.lines()
-        .enumerate()
-        .filter(|(_, line)| line.contains("todo!(") || line.contains("unimplemented!("))
-        .map(|(index, _)| {
-            format!(
-                "{solution_path}:{}: a reference solution is finished: no todo!() or \
-                 unimplemented!()",
-                index + 1
-            )
-        })
-        .collect()
+/// True while every `pub fn` of a stub still has its `todo!()`: the stub as shipped.
+fn is_pristine(stub: &syn::File) -> bool {
+    let with_todo: Vec<String> = todos(stub)
+        .into_iter()
+        .map(|(function, ..)| function)
+        .collect();
+    public_api(stub)
+        .keys()
+        .filter_map(|key| key.strip_prefix("fn "))
+        .all(|name| with_todo.iter().any(|function| function == name))
 }
 
-/// Uses of `net_basics` in an exercise's tests other than `net_basics::answers::<stem>`.
-fn test_import_problems(test_path: &str, tests: &str, stem: &str) -> Vec<String> {
-    let code = code_only(tests);
-    let word = |c: char| c.is_alphanumeric() || c == '_';
-    let allowed = format!("answers::{stem}");
-    let mut problems = Vec::new();
-    for (at, name) in code.match_indices("net_basics") {
-        let rest = &code[at + name.len()..];
-        if code[..at].ends_with(word) || rest.starts_with(word) {
-            continue;
+/// The problems of a test file that does not grade `exercises/STEM.rs` (or, with
+/// `--features solutions`, `solutions/STEM.rs`) as the module `STEM`.
+fn test_problems(test_path: &str, tests: &syn::File, stem: &str) -> Vec<String> {
+    let wanted = [
+        format!("# [cfg_attr (not (feature = \"solutions\") , path = \"../exercises/{stem}.rs\")]"),
+        format!("# [cfg_attr (feature = \"solutions\" , path = \"../solutions/{stem}.rs\")]"),
+    ];
+    let found = tests.items.iter().any(|item| match item {
+        syn::Item::Mod(module) if module.ident == stem && module.content.is_none() => {
+            let attrs: Vec<String> = module.attrs.iter().map(tokens).collect();
+            wanted.iter().all(|attr| attrs.contains(attr))
         }
-        // The path that follows, whitespace removed, up to the end of the statement.
-        let squeezed: String = rest
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .split_whitespace()
-            .collect();
-        let Some(path) = squeezed.strip_prefix("::") else {
-            continue;
-        };
-        let uses: Vec<&str> = match path.strip_prefix('{') {
-            Some(group) => group
-                .split('}')
-                .next()
-                .unwrap_or("")
-                .split(',')
-                .filter(|part| !part.is_empty())
-                .collect(),
-            None => vec![path],
-        };
-        for used in uses {
-            if !used.starts_with(&allowed) {
-                let shown: String = used.chars().take(60).collect();
-                problems.push(format!(
-                    "{test_path}: uses `net_basics::{shown}…`; exercise tests use only \
-                     `net_basics::{allowed}` (so one set of tests grades the student's exercises \
-                     and, with --features solutions, the reference)"
-                ));
-            }
-        }
+        _ => false,
+    });
+    if found {
+        return Vec::new();
     }
-    problems
+    vec![format!(
+        "{test_path}: expected the exercise included as a module, so that one set of tests grades \
+         the student's file and, with --features solutions, the reference:\n    \
+         #[cfg_attr(not(feature = \"solutions\"), path = \"../exercises/{stem}.rs\")]\n    \
+         #[cfg_attr(feature = \"solutions\", path = \"../solutions/{stem}.rs\")]\n    mod {stem};"
+    )]
 }
 
-// --- the tests -------------------------------------------------------------------------------
+// --- the files of the crate ------------------------------------------------------------------
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tools/ is inside the repository")
+        .to_path_buf()
 }
 
-fn read(path: &Path) -> String {
-    fs::read_to_string(path)
-        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()))
+fn parse(path: &str) -> Result<syn::File, String> {
+    let text = fs::read_to_string(root().join(path))
+        .map_err(|err| format!("{path}: cannot read it: {err}"))?;
+    syn::parse_file(&text).map_err(|err| {
+        let at = err.span().start();
+        format!(
+            "{path}:{}:{}: not valid Rust: {err}",
+            at.line,
+            at.column + 1
+        )
+    })
 }
 
-/// The stems of `exercises/exNN_*.rs`, sorted.
-fn stems() -> Vec<String> {
-    let mut stems: Vec<String> = fs::read_dir(root().join("exercises"))
-        .expect("exercises/ exists")
-        .map(|entry| {
-            entry
-                .expect("a directory entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
+/// The stems of `exNN_*.rs` files in `folder`, sorted.
+fn stems(folder: &str) -> Vec<String> {
+    let mut stems: Vec<String> = fs::read_dir(root().join(folder))
+        .unwrap_or_else(|err| panic!("{folder}/ cannot be read: {err}"))
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
         .filter(|name| {
             name.starts_with("ex")
-                && name.ends_with(".rs")
-                && name[2..4].chars().all(|c| c.is_ascii_digit())
+                && name
+                    .get(2..4)
+                    .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
         })
-        .map(|name| name.trim_end_matches(".rs").to_string())
+        .filter_map(|name| name.strip_suffix(".rs").map(str::to_owned))
         .collect();
     stems.sort();
     stems
 }
 
-/// True while every `pub fn` of a stub still has its `todo!()`: the stub as shipped.
-fn is_pristine(stub: &str) -> bool {
-    let with_todo: Vec<String> = todos(stub)
-        .into_iter()
-        .map(|(_, function, _)| function)
-        .collect();
-    stub.lines()
-        .filter_map(|line| line.trim_start().strip_prefix("pub fn "))
-        .filter_map(|rest| rest.split(['(', '<']).next())
-        .all(|name| with_todo.iter().any(|function| function == name))
+/// `stem → chapter` from exercises/info.toml: every table in an array of tables that has a
+/// string `stem` (or `name`) and an integer `chapter`.
+fn chapters_in_info() -> Result<BTreeMap<String, i64>, String> {
+    let text = fs::read_to_string(root().join("exercises/info.toml")).map_err(|err| {
+        format!("exercises/info.toml: cannot read it ({err}); it lists the exercises")
+    })?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|err| format!("exercises/info.toml: not valid TOML: {err}"))?;
+    let mut chapters = BTreeMap::new();
+    for entry in table
+        .values()
+        .filter_map(toml::Value::as_array)
+        .flatten()
+        .filter_map(toml::Value::as_table)
+    {
+        let stem = entry
+            .get("stem")
+            .or_else(|| entry.get("name"))
+            .and_then(toml::Value::as_str);
+        if let (Some(stem), Some(chapter)) =
+            (stem, entry.get("chapter").and_then(toml::Value::as_integer))
+        {
+            chapters.insert(stem.trim_end_matches(".rs").to_owned(), chapter);
+        }
+    }
+    Ok(chapters)
 }
 
 #[test]
-fn every_stub_has_a_solution_and_tests_and_keeps_the_solutions_api() {
+fn every_exercise_has_a_solution_tests_and_its_chapter_and_keeps_the_solutions_api() {
     let mut problems = Vec::new();
-    let stems = stems();
-    assert!(!stems.is_empty(), "exercises/ holds no exNN_*.rs file");
-    for stem in &stems {
-        let stub_path = format!("exercises/{stem}.rs");
-        let solution_path = format!("solutions/{stem}.rs");
-        let test_path = format!("tests/{stem}.rs");
-        let Some(exercise) = EXERCISES.iter().find(|exercise| exercise.stem == stem) else {
-            problems.push(format!(
-                "{stub_path}: the progress tool does not know this exercise: add it to \
-                 EXERCISES in src/progress.rs"
-            ));
-            continue;
-        };
-        let stub = read(&root().join(&stub_path));
-        let Ok(solution) = fs::read_to_string(root().join(&solution_path)) else {
-            problems.push(format!("{stub_path} has no {solution_path}"));
-            continue;
-        };
-        if stub.contains(PLACEHOLDER) || solution.contains(PLACEHOLDER) {
-            eprintln!("note: {stem} is still a placeholder; its contract is not checked yet");
-            continue;
+    let exercises = stems("exercises");
+    assert!(!exercises.is_empty(), "exercises/ holds no exNN_*.rs file");
+    let chapters = chapters_in_info().unwrap_or_else(|problem| {
+        problems.push(problem);
+        BTreeMap::new()
+    });
+    for stem in stems("solutions")
+        .iter()
+        .filter(|stem| !exercises.contains(stem))
+    {
+        problems.push(format!(
+            "solutions/{stem}.rs has no exercises/{stem}.rs: a student could not do it"
+        ));
+    }
+    for stem in chapters.keys().filter(|stem| !exercises.contains(stem)) {
+        problems.push(format!(
+            "exercises/info.toml lists {stem}, but exercises/{stem}.rs does not exist"
+        ));
+    }
+    for stem in &exercises {
+        let number: u32 = stem[2..4].parse().expect("stems start with exNN");
+        match chapters.get(stem) {
+            Some(&chapter) if chapter == i64::from(number) => {}
+            Some(chapter) => problems.push(format!(
+                "exercises/info.toml: {stem} is in chapter {chapter}, but step {number} is chapter {number} \
+                 (one number per step: example 0N, exercise N, chapter N)"
+            )),
+            None if chapters.is_empty() => {}
+            None => problems.push(format!("exercises/info.toml does not list {stem} (stem and chapter)")),
         }
+        let (stub_path, solution_path, test_path) = (
+            format!("exercises/{stem}.rs"),
+            format!("solutions/{stem}.rs"),
+            format!("tests/{stem}.rs"),
+        );
+        let files = (parse(&stub_path), parse(&solution_path), parse(&test_path));
+        let (stub, solution, tests) = match files {
+            (Ok(stub), Ok(solution), Ok(tests)) => (stub, solution, tests),
+            (stub, solution, tests) => {
+                problems.extend(
+                    [stub.err(), solution.err(), tests.err()]
+                        .into_iter()
+                        .flatten(),
+                );
+                continue;
+            }
+        };
         if is_pristine(&stub) {
-            problems.extend(stub_problems(&stub_path, &stub, &solution_path, &solution));
-            problems.extend(todo_problems(
+            problems.extend(stub_problems(
                 &stub_path,
                 &stub,
-                exercise.number,
-                exercise.chapter,
+                &solution_path,
+                &solution,
+                number,
             ));
         } else {
-            // A student is at work here (or CI copied the solution in): renaming a parameter,
-            // adding a helper or a note must not turn `cargo test` red outside the exercise's
-            // own tests. The contract is the maintainer's, checked on the stubs as shipped.
             eprintln!(
-                "note: {stub_path} is being solved: its contract is checked on the pristine stub"
+                "note: {stub_path} is being solved: its contract is checked on the stub as shipped"
             );
         }
-        problems.extend(solution_problems(&solution_path, &solution));
-        match fs::read_to_string(root().join(&test_path)) {
-            Ok(tests) => problems.extend(test_import_problems(&test_path, &tests, stem)),
-            Err(_) => problems.push(format!("{stub_path} has no {test_path}")),
+        for (function, name, _) in todos(&solution) {
+            problems.push(format!(
+                "{solution_path}: `{function}` calls {name}!(); a reference solution is finished"
+            ));
         }
+        problems.extend(test_problems(&test_path, &tests, stem));
     }
     assert!(
         problems.is_empty(),
@@ -611,231 +400,98 @@ fn every_stub_has_a_solution_and_tests_and_keeps_the_solutions_api() {
     );
 }
 
-#[test]
-fn every_solution_has_a_stub() {
-    let stems = stems();
-    for entry in fs::read_dir(root().join("solutions")).expect("solutions/ exists") {
-        let name = entry
-            .expect("a directory entry")
-            .file_name()
-            .to_string_lossy()
-            .into_owned();
-        if name.starts_with("ex") && name.ends_with(".rs") {
-            let stem = name.trim_end_matches(".rs");
-            assert!(
-                stems.iter().any(|known| known == stem),
-                "solutions/{name} has no exercises/{name}: a student could not do that exercise"
-            );
-        }
-    }
-}
-
 // --- the checker itself, on small made-up files ----------------------------------------------
 
-const SOLUTION: &str = r#"//! Exercise 9 (reference): ports — book chapter 2.
-
+const SOLUTION: &str = r#"//! Exercise 9 (reference): ports — book chapter 9.
 use std::io::Write;
-
 /// A range of ports.
 #[derive(Debug, PartialEq)]
-pub enum Range {
-    /// 0–1023: "well-known", { not a brace }.
-    WellKnown,
-    /// 1024–65535.
-    Dynamic,
-}
-
+pub enum Range { Low, High }
 /// Classifies `port`.
-pub fn classify(port: u16) -> Range {
-    if port < 1024 { Range::WellKnown } else { Range::Dynamic }
-}
-
+pub fn classify(port: u16) -> Range { if port < 1024 { Range::Low } else { Range::High } }
 /// Writes a line.
-pub fn write_line(mut out: impl Write, text: &str) -> std::io::Result<()> {
-    writeln!(out, "{text}")
-}
-
-/// A private helper: not part of the API.
-fn helper() -> char {
-    '{'
-}
-
-impl Range {
-    /// The first port of the range.
-    pub fn first(&self) -> u16 {
-        match self { Range::WellKnown => 0, Range::Dynamic => 1024 }
-    }
-}
+pub fn show(mut out: impl Write, port: u16) -> std::io::Result<()> { writeln!(out, "{port}") }
+fn helper() -> char { '{' }
 "#;
 
-const STUB: &str = r#"//! Exercise 9: ports — book chapter 2. Check with `cargo test`.
-
-use std::io::Write;
-
+const STUB: &str = r#"//! Exercise 9: ports — book chapter 9. Check with `cargo test`.
 /// A range of ports.
 #[derive(Debug, PartialEq)]
-pub enum Range {
-    /// 0–1023: "well-known", { not a brace }.
-    WellKnown,
-    /// 1024–65535.
-    Dynamic,
-}
-
+pub enum Range { Low, High }
 /// Classifies `port`.
 pub fn classify(port: u16) -> Range {
-    // TODO: compare with the boundaries.
-    todo!("exercise 9: implement classify — book chapter 2, 'Port ranges'")
+    // TODO: a match on ranges
+    todo!("exercise 9: implement classify — book chapter 9, 'Ranges'")
 }
-
 /// Writes a line.
-pub fn write_line(
-    out: impl Write,
-    text: &str,
-) -> std::io::Result<()> {
-    todo!(
-        "exercise 9: implement write_line — book chapter 2, 'Port ranges'"
-    )
-}
-
-impl Range {
-    /// The first port of the range.
-    pub fn first(&self) -> u16 {
-        todo!("exercise 9: implement first — book chapter 2, 'Port ranges'")
-    }
-}
+pub fn show(out: impl Write, port: u16) -> std::io::Result<()> { todo!("exercise 9: implement show — book chapter 9") }
 "#;
+
+fn check(stub: &str, solution: &str) -> Vec<String> {
+    let parse = |text: &str| syn::parse_file(text).expect("the made-up file is valid Rust");
+    stub_problems("stub.rs", &parse(stub), "solution.rs", &parse(solution), 9)
+}
 
 #[test]
 fn a_faithful_stub_passes() {
-    assert_eq!(
-        stub_problems("stub.rs", STUB, "solution.rs", SOLUTION),
-        Vec::<String>::new()
-    );
-    assert_eq!(todo_problems("stub.rs", STUB, 9, 2), Vec::<String>::new());
-    assert_eq!(
-        solution_problems("solution.rs", SOLUTION),
-        Vec::<String>::new()
-    );
-    assert_eq!(todos(STUB).len(), 3);
+    assert_eq!(check(STUB, SOLUTION), Vec::<String>::new());
+    assert!(is_pristine(&syn::parse_file(STUB).expect("valid")));
 }
 
 #[test]
-fn a_changed_signature_a_lost_doc_and_a_missing_item_are_named() {
-    let stub = STUB
-        .replace(
-            "pub fn classify(port: u16) -> Range",
-            "pub fn classify(port: u32) -> Range",
-        )
-        .replace("    /// 1024–65535.\n", "")
-        .replace("    /// The first port of the range.\n", "")
-        .replace(
-            "impl Range {",
-            "impl Range {\n    pub fn last(&self) -> u16 { 0 }",
+fn a_changed_signature_a_lost_doc_a_dropped_derive_and_a_missing_item_are_named() {
+    for (from, to, named) in [
+        (
+            "pub fn classify(port: u16)",
+            "pub fn classify(port: u32)",
+            "`fn classify`",
+        ),
+        ("/// Writes a line.\n", "", "`fn show`"),
+        (
+            "#[derive(Debug, PartialEq)]",
+            "#[derive(Debug)]",
+            "`enum Range`",
+        ),
+        (
+            "/// A range of ports.\n#[derive(Debug, PartialEq)]\npub enum Range { Low, High }",
+            "",
+            "`enum Range` is missing",
+        ),
+    ] {
+        let problems = check(&STUB.replacen(from, to, 1), SOLUTION);
+        assert!(
+            problems.len() == 1 && problems[0].contains(named),
+            "{from:?} → {to:?} should be one problem naming {named}, got {problems:#?}"
         );
-    let problems = stub_problems("exercises/ex09.rs", &stub, "solutions/ex09.rs", SOLUTION);
-    let all = problems.join("\n");
-    assert!(
-        all.contains("exercises/ex09.rs:14: `fn classify` differs from solutions/ex09.rs:15"),
-        "{all}"
-    );
-    assert!(
-        all.contains("`enum Range` differs"),
-        "a variant's doc is part of the enum: {all}"
-    );
-    assert!(
-        all.contains("the doc comment or attributes of `impl Range :: fn first` differ"),
-        "{all}"
-    );
-    assert!(
-        all.contains("`impl Range :: fn last` is not in solutions/ex09.rs"),
-        "{all}"
-    );
-    assert_eq!(problems.len(), 4, "{all}");
-}
-
-#[test]
-fn a_dropped_derive_is_named() {
-    let stub = STUB.replace("#[derive(Debug, PartialEq)]\n", "");
-    let problems = stub_problems("stub.rs", &stub, "solution.rs", SOLUTION);
-    assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(
-        problems[0].contains("the doc comment or attributes of `enum Range`"),
-        "{problems:?}"
-    );
+    }
 }
 
 #[test]
 fn todo_messages_must_name_the_exercise_the_function_and_the_chapter() {
-    let stub = STUB
-        .replace(
-            "exercise 9: implement classify",
-            "exercise 3: implement classify",
-        )
-        .replace(
-            "book chapter 2, 'Port ranges'\"\n    )",
-            "see the book\"\n    )",
-        )
-        .replace(
-            "todo!(\"exercise 9: implement first — book chapter 2, 'Port ranges'\")",
-            "todo!()",
+    for wrong in [
+        "\"not yet\"",
+        "\"exercise 8: implement classify — book chapter 9\"",
+        "\"exercise 9: implement classify — book chapter 4\"",
+        "",
+    ] {
+        let stub = STUB.replace(
+            "\"exercise 9: implement classify — book chapter 9, 'Ranges'\"",
+            wrong,
         );
-    let problems = todo_problems("exercises/ex09.rs", &stub, 9, 2);
-    let all = problems.join("\n");
-    assert_eq!(problems.len(), 3, "{all}");
-    assert!(
-        all.contains("exercises/ex09.rs:17: the todo!() in `classify` says"),
-        "{all}"
-    );
-    assert!(all.contains("the todo!() in `write_line` says"), "{all}");
-    assert!(
-        all.contains("exercises/ex09.rs:33: the todo!() in `first` needs a message"),
-        "{all}"
-    );
+        let problems = check(&stub, SOLUTION);
+        assert!(
+            problems.len() == 1 && problems[0].contains("`classify`"),
+            "todo!({wrong}) should be one problem naming `classify`, got {problems:#?}"
+        );
+    }
 }
 
 #[test]
-fn a_todo_in_a_solutions_code_is_found_but_not_in_its_comments() {
-    let solution = format!(
-        "{SOLUTION}\n// Unlike the stub's todo!(), this is done.\nfn later() {{ todo!() }}\n"
-    );
-    assert_eq!(
-        solution_problems("solutions/ex09.rs", &solution),
-        ["solutions/ex09.rs:37: a reference solution is finished: no todo!() or unimplemented!()"]
-    );
-}
-
-#[test]
-fn tests_may_import_only_their_own_answers_module() {
-    let good = "use net_basics::answers::ex02_port_ranges::{classify_port, PortRange};\n";
-    assert_eq!(
-        test_import_problems("t.rs", good, "ex02_port_ranges"),
-        Vec::<String>::new()
-    );
-    let grouped = "use net_basics::{\n    answers::ex02_port_ranges::classify_port,\n    solutions::ex02_port_ranges,\n};\n";
-    let problems = test_import_problems("tests/ex02_port_ranges.rs", grouped, "ex02_port_ranges");
-    assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(
-        problems[0].starts_with(
-            "tests/ex02_port_ranges.rs: uses `net_basics::solutions::ex02_port_ranges"
-        )
-    );
-    let inline = "let x = net_basics::exercises::ex02_port_ranges::classify_port(1); // net_basics::solutions";
-    assert_eq!(
-        test_import_problems("t.rs", inline, "ex02_port_ranges").len(),
-        1,
-        "comments do not count"
-    );
-}
-
-#[test]
-fn strings_chars_lifetimes_and_comments_are_blanked_but_keep_their_place() {
-    let text = "fn f<'a>(s: &'a str) -> char { let _ = \"}\"; let _ = r#\"{\"#; /* } */ '}' } // {";
-    let code = code_only(text);
-    assert_eq!(code.len(), text.len());
-    assert_eq!(code.matches('{').count(), 1, "{code}");
-    assert_eq!(code.matches('}').count(), 1, "{code}");
-    assert!(
-        code.contains("fn f<'a>(s: &'a str)"),
-        "lifetimes are code: {code}"
-    );
+fn a_test_file_must_include_its_exercise_and_solution_by_path() {
+    let good = "#[cfg_attr(not(feature = \"solutions\"), path = \"../exercises/ex09_ports.rs\")]\n\
+                #[cfg_attr(feature = \"solutions\", path = \"../solutions/ex09_ports.rs\")]\nmod ex09_ports;";
+    let parse = |text: &str| syn::parse_file(text).expect("valid Rust");
+    assert!(test_problems("t.rs", &parse(good), "ex09_ports").is_empty());
+    let bad = good.replace("../solutions/ex09_ports.rs", "../solutions/ex08_ports.rs");
+    assert_eq!(test_problems("t.rs", &parse(&bad), "ex09_ports").len(), 1);
 }
