@@ -1,75 +1,247 @@
-//! Exercise 5: `format_timestamp` and `send_timestamps`, the client — book chapter 5,
-//! "Exercise 5: the client".
+//! Exercise 5: `format_timestamp` and `send_timestamps`, the client — book chapter 5.
 //!
 //! The clock is a parameter, so these tests pass a fake one and know exactly what must be sent.
+//! The fake clock's times are Beijing local times (UTC+8, the lesson's zone), so an answer that
+//! prints UTC instead of local time fails here even on a machine whose zone is UTC.
+//!
+//! `send_timestamps` runs on its own thread with a time limit: a fixed sleep or a loop that never
+//! ends fails in well under a second, with the rule it broke.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Local, TimeZone};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate};
 // The file under test: your `exercises/ex05_time_client.rs`, or with `--features solutions` the
-// reference `solutions/ex05_time_client.rs`. Only this one file is compiled here, so a mistake in another
-// exercise never stops these tests.
+// reference `solutions/ex05_time_client.rs`. Only this one file is compiled here, so a mistake in
+// another exercise never stops these tests.
 #[cfg_attr(not(feature = "solutions"), path = "../exercises/ex05_time_client.rs")]
 #[cfg_attr(feature = "solutions", path = "../solutions/ex05_time_client.rs")]
 mod ex05_time_client;
 use ex05_time_client::{format_timestamp, send_timestamps};
 
-/// A local date and time. November 2026, mid-morning: no daylight-saving change anywhere.
-fn local(year: i32, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> DateTime<Local> {
-    Local
-        .with_ymd_and_hms(year, month, day, hour, minute, second)
-        .earliest()
-        .expect("the test dates exist in every time zone")
+/// Starts every panic message that the test's own fakes raise (so it is not re-explained).
+const OURS: &str = "[test]";
+
+/// How often the fake clock may be read before the test decides the loop never ends.
+const CLOCK_LIMIT: usize = 60;
+
+/// How many bytes the fake connection takes before the test decides the loop never ends.
+const BYTES_LIMIT: usize = 100_000;
+
+/// A local time in Beijing (UTC+8). Its wall-clock time is what must be sent; its UTC time is
+/// 8 hours earlier, so `naive_utc()` or `Utc` shows the wrong hour.
+fn beijing(
+    year: i32,
+    month: u32,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+) -> DateTime<Local> {
+    let wall = NaiveDate::from_ymd_opt(year, month, day)
+        .and_then(|date| date.and_hms_opt(hour, minute, second))
+        .expect("a valid test date");
+    let offset = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    DateTime::<Local>::from_naive_utc_and_offset(wall - offset, offset)
 }
 
-/// A fake clock that says 09:50:00, 09:50:01, … and counts how often it was read.
+/// A fake clock that says 09:50:00, 09:50:01, … (Beijing time) and counts how often it was read.
+/// A loop that reads it more than [`CLOCK_LIMIT`] times is stopped with a hint.
+#[derive(Clone)]
 struct FakeClock {
-    readings: u32,
+    readings: Arc<AtomicUsize>,
+    count: usize,
 }
 
 impl FakeClock {
-    fn read(&mut self) -> DateTime<Local> {
-        let now = local(2026, 11, 25, 9, 50, self.readings);
-        self.readings += 1;
-        now
+    fn new(count: usize) -> FakeClock {
+        FakeClock {
+            readings: Arc::new(AtomicUsize::new(0)),
+            count,
+        }
+    }
+    fn read(&self) -> DateTime<Local> {
+        let reading = self.readings.fetch_add(1, Ordering::SeqCst) + 1;
+        if reading > CLOCK_LIMIT {
+            panic!(
+                "{OURS} send_timestamps asked the clock {reading} times for count = {}: does the \
+                 loop stop after `count` messages? — see book chapter 5, 'Exercise 5: the client'",
+                self.count
+            );
+        }
+        let second = u32::try_from(reading - 1).expect("at most CLOCK_LIMIT readings");
+        beijing(2026, 11, 25, 9, 50, second)
+    }
+    fn readings(&self) -> usize {
+        self.readings.load(Ordering::SeqCst)
     }
 }
 
-/// A writer that remembers when each `\n` was written (to check the waiting between messages).
-#[derive(Default)]
-struct Recorder {
-    bytes: Vec<u8>,
-    newlines_at: Vec<Instant>,
+/// The `n` messages the fake clock's first readings must give, each ended by `\n`.
+fn expected_messages(n: usize) -> String {
+    (0..n)
+        .map(|second| format!("2026-11-25 09:50:{second:02}\n"))
+        .collect()
 }
 
-impl Write for Recorder {
+/// What happened on the fake connection, in order.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Event {
+    /// A message's `\n` was written, at this time.
+    Newline(Instant),
+    /// Bytes were written after the last flush.
+    Wrote,
+    Flush,
+}
+
+#[derive(Default)]
+struct Record {
+    bytes: Vec<u8>,
+    events: Vec<Event>,
+}
+
+/// A fake connection: remembers every byte, when each `\n` was written and when it was flushed.
+/// With `most_per_write`, it takes at most that many bytes per `write` call — as a socket whose
+/// send buffer is nearly full does.
+#[derive(Clone, Default)]
+struct Connection {
+    record: Arc<Mutex<Record>>,
+    most_per_write: Option<usize>,
+    count: usize,
+}
+
+impl Connection {
+    fn new(count: usize) -> Connection {
+        Connection {
+            count,
+            ..Connection::default()
+        }
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.lock().bytes).into_owned()
+    }
+    fn newlines(&self) -> Vec<Instant> {
+        let record = self.lock();
+        let times = record.events.iter().filter_map(|event| match event {
+            Event::Newline(at) => Some(*at),
+            _ => None,
+        });
+        times.collect()
+    }
+    fn lock(&self) -> std::sync::MutexGuard<'_, Record> {
+        self.record
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+}
+
+impl Write for Connection {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.bytes.extend_from_slice(buf);
+        let taken = buf.len().min(self.most_per_write.unwrap_or(usize::MAX));
+        let mut record = self.lock();
+        if record.bytes.len() > BYTES_LIMIT {
+            panic!(
+                "{OURS} send_timestamps wrote more than {BYTES_LIMIT} bytes for count = {}: does \
+                 the loop stop after `count` messages? — see book chapter 5, 'Exercise 5: the \
+                 client'",
+                self.count
+            );
+        }
+        record.bytes.extend_from_slice(&buf[..taken]);
         let now = Instant::now();
-        self.newlines_at
-            .extend(buf.iter().filter(|&&byte| byte == b'\n').map(|_| now));
-        Ok(buf.len())
+        for &byte in &buf[..taken] {
+            record.events.push(match byte {
+                b'\n' => Event::Newline(now),
+                _ => Event::Wrote,
+            });
+        }
+        Ok(taken)
     }
     fn flush(&mut self) -> io::Result<()> {
+        self.lock().events.push(Event::Flush);
         Ok(())
     }
 }
 
+/// Runs `job` on its own thread for at most `limit`: a panic in it is turned into a message that
+/// names the rule, running too long into the hint about waiting and stopping.
+fn run_in_time<T: Send + 'static>(
+    what: &str,
+    limit: Duration,
+    job: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (done, finished) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = done.send(panic::catch_unwind(AssertUnwindSafe(job)));
+    });
+    match finished.recv_timeout(limit) {
+        Ok(Ok(returned)) => returned,
+        Ok(Err(payload)) => {
+            let said = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("(no message)");
+            if said.starts_with(OURS) {
+                panic!("for {what}: {said}");
+            }
+            if said.starts_with("not yet implemented") {
+                panic!("for {what}: this part of exercise 5 is not written yet ({said})");
+            }
+            panic!(
+                "for {what}: the client panicked: {said}\nA client must not panic when writing \
+                 fails: return the error with `?` — see book chapter 5, 'Exercise 5: the client'"
+            )
+        }
+        Err(_) => panic!(
+            "for {what}: send_timestamps did not return within {limit:?}. Wait `interval` \
+             between two messages (`thread::sleep(interval)`), not a fixed second, and stop \
+             after `count` messages — see book chapter 5, 'Exercise 5: the client'"
+        ),
+    }
+}
+
+/// Calls `send_timestamps(connection, count, interval, fake clock)` with a time limit of a
+/// correct answer's time plus half a second.
+fn send(
+    what: &str,
+    connection: &Connection,
+    count: usize,
+    interval: Duration,
+) -> (io::Result<()>, FakeClock) {
+    let clock = FakeClock::new(count);
+    let (out, reading) = (connection.clone(), clock.clone());
+    let waits = u32::try_from(count.saturating_sub(1)).expect("a small count");
+    let limit = interval * waits + Duration::from_millis(500);
+    let result = run_in_time(what, limit, move || {
+        send_timestamps(out, count, interval, move || reading.read())
+    });
+    (result, clock)
+}
+
 #[test]
-fn formats_the_lesson_format_exactly() {
+fn formats_local_time_in_the_lesson_format() {
     let cases = [
-        (local(2026, 11, 25, 9, 50, 0), "2026-11-25 09:50:00"),
-        (local(2026, 1, 2, 3, 4, 5), "2026-01-02 03:04:05"),
-        (local(1999, 12, 31, 23, 59, 59), "1999-12-31 23:59:59"),
+        (beijing(2026, 11, 25, 9, 50, 0), "2026-11-25 09:50:00"),
+        (beijing(2026, 1, 2, 3, 4, 5), "2026-01-02 03:04:05"),
+        (beijing(1999, 12, 31, 23, 59, 59), "1999-12-31 23:59:59"),
     ];
     for (now, expected) in cases {
-        let text = format_timestamp(&now);
+        let what = format!("format_timestamp of {now}");
+        let text = run_in_time(&what, Duration::from_secs(2), move || {
+            format_timestamp(&now)
+        });
         assert_eq!(
             text, expected,
-            "expected {expected:?} for {now}: the format is %Y-%m-%d %H:%M:%S, zero-padded, \
-             seconds included, no newline — see book chapter 5"
+            "for {what}: expected {expected:?} — the format is %Y-%m-%d %H:%M:%S \
+             (net_basics::time_protocol::FORMAT), zero-padded, seconds included, no newline, in \
+             the local time `now` holds (here Beijing, UTC+8), not converted to UTC: no \
+             `naive_utc()`, no `Utc` — see book chapter 5, 'Exercise 5: the client'"
         );
     }
 }
@@ -77,72 +249,124 @@ fn formats_the_lesson_format_exactly() {
 #[test]
 fn sends_exactly_count_messages_from_the_given_clock() {
     for count in [0, 1, 3, 10] {
-        let mut clock = FakeClock { readings: 0 };
-        let mut out = Vec::new();
-        let result = send_timestamps(&mut out, count, Duration::ZERO, || clock.read());
+        let what = format!("count = {count}");
+        let connection = Connection::new(count);
+        let (result, clock) = send(&what, &connection, count, Duration::ZERO);
         assert!(
             result.is_ok(),
-            "expected Ok writing to a Vec, got {result:?}"
+            "for {what}: expected Ok writing to memory, got {result:?}"
         );
-        let expected: String = (0..count)
-            .map(|second| format!("2026-11-25 09:50:{second:02}\n"))
-            .collect();
         assert_eq!(
-            String::from_utf8_lossy(&out),
-            expected,
-            "for count {count}: expected {count} messages, each read from the given clock \
-             (not Local::now) and ended by \\n so the server knows where it ends — see chapter 5"
+            connection.text(),
+            expected_messages(count),
+            "for {what}: expected exactly {count} messages (right), each a fresh reading of the \
+             given clock (not Local::now), in local time, ended by \\n so the server knows where \
+             it ends — see book chapter 5, 'Exercise 5: the client'"
+        );
+        assert_eq!(
+            clock.readings(),
+            count,
+            "for {what}: expected the clock to be read once per message"
         );
     }
 }
 
 #[test]
-fn waits_between_messages_but_not_after_the_last() {
-    // Three messages 50 ms apart: two waits, each after a message has left.
-    let interval = Duration::from_millis(50);
-    let mut clock = FakeClock { readings: 0 };
-    let mut out = Recorder::default();
-    let result = send_timestamps(&mut out, 3, interval, || clock.read());
-    assert!(
-        result.is_ok(),
-        "expected Ok writing to memory, got {result:?}"
-    );
+fn sends_every_byte_even_when_a_write_takes_only_a_few() {
+    let what = "a connection that takes at most 5 bytes per write";
+    let connection = Connection {
+        most_per_write: Some(5),
+        ..Connection::new(3)
+    };
+    let (result, _) = send(what, &connection, 3, Duration::ZERO);
+    assert!(result.is_ok(), "for {what}: expected Ok, got {result:?}");
     assert_eq!(
-        out.newlines_at.len(),
-        3,
-        "expected 3 messages, each ending in \\n (chapter 5)"
+        connection.text(),
+        expected_messages(3),
+        "for {what}: expected all 3 messages, every byte. `write` returns how many bytes it \
+         took, which may be fewer than you gave it (Python's `send` too); `write_all` loops until \
+         all are written — see book chapter 5, 'Exercise 5: the client'"
     );
-    for pair in out.newlines_at.windows(2) {
+}
+
+#[test]
+fn flushes_each_message_before_going_on() {
+    let what = "3 messages";
+    let connection = Connection::new(3);
+    let (result, _) = send(what, &connection, 3, Duration::from_millis(5));
+    assert!(result.is_ok(), "for {what}: expected Ok, got {result:?}");
+    let events = connection.lock().events.clone();
+    let mut waiting = false; // a message's `\n` was written and not flushed yet
+    for (at, event) in events.iter().enumerate() {
+        match event {
+            Event::Newline(_) if waiting => panic!(
+                "for {what}: a message was written while the one before it had not been \
+                 flushed (event {at} of {events:?}). Call `out.flush()` after each message: a \
+                 buffered writer keeps it until its buffer fills, and the server sees nothing — \
+                 see book chapter 5, 'Exercise 5: the client'"
+            ),
+            Event::Newline(_) => waiting = true,
+            Event::Flush => waiting = false,
+            Event::Wrote => {}
+        }
+    }
+    assert!(
+        !waiting,
+        "for {what}: send_timestamps returned without flushing its last message. Call \
+         `out.flush()` after each message — see book chapter 5, 'Exercise 5: the client'"
+    );
+}
+
+#[test]
+fn waits_interval_between_messages() {
+    // Three messages 40 ms apart: two waits, each after a message has left.
+    let interval = Duration::from_millis(40);
+    let what = format!("count = 3, interval = {interval:?}");
+    let connection = Connection::new(3);
+    let (result, _) = send(&what, &connection, 3, interval);
+    assert!(result.is_ok(), "for {what}: expected Ok, got {result:?}");
+    let newlines = connection.newlines();
+    assert_eq!(
+        newlines.len(),
+        3,
+        "for {what}: expected 3 messages, each ending in \\n — see book chapter 5"
+    );
+    for pair in newlines.windows(2) {
         let gap = pair[1] - pair[0];
         assert!(
             gap >= interval,
-            "expected each message to leave {interval:?} after the one before it, got {gap:?}: \
-             write (and flush) a message before waiting for the next — see book chapter 5"
+            "for {what}: expected each message to leave {interval:?} after the one before it, \
+             got {gap:?}: write a message, then wait `interval` before the next — see book \
+             chapter 5, 'Exercise 5: the client'"
         );
     }
 }
 
 #[test]
 fn does_not_wait_before_the_first_or_after_the_last_message() {
-    // One message and a long interval: the call should return without waiting it out.
-    let interval = Duration::from_millis(600);
-    let mut clock = FakeClock { readings: 0 };
+    let interval = Duration::from_millis(300);
+    let what = format!("count = 1, interval = {interval:?}");
+    let connection = Connection::new(1);
     let started = Instant::now();
-    let result = send_timestamps(Vec::new(), 1, interval, || clock.read());
-    let took = started.elapsed();
+    let (result, clock) = send(&what, &connection, 1, interval);
+    let returned = started.elapsed();
+    assert!(result.is_ok(), "for {what}: expected Ok, got {result:?}");
+    let first = connection.newlines().first().map(|at| *at - started);
     assert!(
-        result.is_ok(),
-        "expected Ok writing to a Vec, got {result:?}"
+        first.is_some_and(|first| first < interval / 2),
+        "for {what}: expected the message to leave at once, it left after {first:?}: do not \
+         wait before the first message — see book chapter 5, 'Exercise 5: the client'"
     );
     assert!(
-        took < Duration::from_millis(400),
-        "expected one message to take no waiting, but the call took {took:?} with an interval \
-         of {interval:?}: wait only *between* two messages, not before the first or after the \
-         last (chapter 5)"
+        returned < interval / 2,
+        "for {what}: expected send_timestamps to return at once after its only message, it took \
+         {returned:?}: wait only *between* two messages, not after the last — see book chapter 5, \
+         'Exercise 5: the client'"
     );
     assert_eq!(
-        clock.readings, 1,
-        "expected the clock to be read once for one message"
+        clock.readings(),
+        1,
+        "for {what}: expected the clock to be read once for one message"
     );
 }
 
@@ -158,13 +382,17 @@ fn a_failed_write_is_returned() {
             Ok(())
         }
     }
-    let mut clock = FakeClock { readings: 0 };
-    let result = send_timestamps(Gone, 3, Duration::ZERO, || clock.read());
+    let what = "a connection whose every write fails (BrokenPipe)";
+    let clock = FakeClock::new(3);
+    let result = run_in_time(what, Duration::from_secs(2), move || {
+        send_timestamps(Gone, 3, Duration::ZERO, move || clock.read())
+    });
     assert_eq!(
         result.as_ref().map_err(io::Error::kind),
         Err(io::ErrorKind::BrokenPipe),
-        "expected the write error to be returned, got {result:?}: the client must tell its \
-         user that the server went away (chapter 5)"
+        "for {what}: expected the write error to be returned with `?`, got {result:?}: the \
+         client must tell its user that the server went away — see book chapter 5, 'Exercise 5: \
+         the client'"
     );
 }
 
@@ -176,13 +404,17 @@ fn sends_over_a_real_connection() {
         .expect("a bound listener has an address");
     // connect() completes once the kernel has queued the connection; accept() can come later.
     let client = TcpStream::connect(addr).expect("connect to our own listener");
-    let mut clock = FakeClock { readings: 0 };
-    let result = send_timestamps(&client, 3, Duration::from_millis(5), || clock.read());
+    let what = "3 messages over a real loopback connection";
+    let clock = FakeClock::new(3);
+    let result = run_in_time(what, Duration::from_secs(2), move || {
+        let result = send_timestamps(&client, 3, Duration::from_millis(5), move || clock.read());
+        drop(client); // closing our end lets the server read to the end
+        result
+    });
     assert!(
         result.is_ok(),
-        "expected Ok sending to a listening socket, got {result:?}"
+        "for {what}: expected Ok sending to a listening socket, got {result:?}"
     );
-    drop(client); // closing our end lets the server read to the end
     let (mut server_side, _) = listener.accept().expect("accept the queued connection");
     server_side
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -192,7 +424,9 @@ fn sends_over_a_real_connection() {
         .read_to_string(&mut received)
         .expect("read what the client sent");
     assert_eq!(
-        received, "2026-11-25 09:50:00\n2026-11-25 09:50:01\n2026-11-25 09:50:02\n",
-        "expected the server to receive three newline-terminated timestamps (chapter 5)"
+        received,
+        expected_messages(3),
+        "for {what}: expected the server to receive three timestamps, each ended by \\n — see \
+         book chapter 5, 'Exercise 5: the client'"
     );
 }
