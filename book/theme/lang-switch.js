@@ -1,4 +1,4 @@
-// Language switch: English ⇄ 中文, to the same page (and the same section) of the other edition.
+// Language switch: English ⇄ 中文, to the same page and section of the other edition.
 //
 // The English edition is built to book/book/, the Chinese one (gettext, book/po/zh-CN.po) to
 // book/book/zh-CN/, with the same file names. mdBook gives every page `path_to_root` (the edition's
@@ -29,10 +29,36 @@
     link.textContent = isZh ? 'English' : '中文';
     link.title = isZh ? 'Read this page in English' : '用中文阅读本页';
     link.setAttribute('aria-label', link.title);
+    // Looks like the menu bar's icon buttons (their colours come from the theme's variables).
+    Object.assign(link.style, {
+        display: 'inline-block',
+        padding: '0 8px',
+        lineHeight: 'var(--menu-bar-height, 50px)',
+        fontSize: '1.5rem',
+        fontWeight: '600',
+        color: 'var(--icons)',
+        textDecoration: 'none',
+        whiteSpace: 'nowrap',
+    });
 
-    // Keep the section: a reader who scrolled to a heading switches to the same heading.
+    // Keep the section too: both editions have the same anchors (book/po/align-anchors.mjs gives the
+    // translated headings the English ones), so the link carries the heading the reader is at.
+    function currentSection() {
+        if (window.location.hash) {
+            return window.location.hash;
+        }
+        let at = '';
+        document.querySelectorAll('#mdbook-content main :is(h1, h2, h3, h4)[id]').forEach(h => {
+            if (h.getBoundingClientRect().top <= 80) {
+                at = '#' + h.id;
+            }
+        });
+        return at;
+    }
     link.addEventListener('click', function () {
-        link.href = new URL(link.href.split('#')[0] + window.location.hash).href;
+        const to = new URL(target.href);
+        to.hash = currentSection();
+        link.href = to.href;
     });
 
     const buttons = document.querySelector('#mdbook-menu-bar .right-buttons')
