@@ -1,215 +1,143 @@
-//! Lesson 1 — what is an IP address, and how do I see mine?
-//!
-//! Like `ip addr` (Linux), `ifconfig` (macOS) or `ipconfig` (Windows), this lists the machine's
-//! network interfaces with their IP addresses, and names the kind of each (loopback, private,
-//! link-local, public, …). Then it asks the OS which of those addresses it would send from to
-//! reach a target — without sending anything.
+//! Example 01: what is an IP address, and how do I see mine? — book chapter 1.
 //!
 //! ```text
 //! cargo run --example 01_ip_lookup                   # targets 192.0.2.1 and 2001:db8::1
 //! cargo run --example 01_ip_lookup -- 203.0.113.7    # a target of your choice
+//! cargo run --example 01_ip_lookup --features mine   # the same, with YOUR exercise 1
 //! ```
 //!
-//! Book chapter 1 walks through this file.
+//! An IP address names one network interface of one device: a network card, Wi-Fi, or the
+//! loopback interface `lo` through which the machine talks to itself. A machine has several,
+//! IPv4 (`192.168.1.10`) and IPv6 (`fe80::1`), and each is of a kind — loopback, private,
+//! link-local, public … — that says how far it reaches. The lesson looks them up with `ipconfig`
+//! or `ifconfig`; this program asks the OS the same question and names the kind of each address
+//! with exercise 1's `classify_ip`.
+//!
+//! Then it asks which of those addresses the OS would send from to reach a target. The OS
+//! chooses by its routing table, and it chooses when a socket connects; exercise 1's
+//! `local_ip_for` connects a UDP socket, which sends nothing, and reads the choice back.
 
-use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
+use std::io::{self, Write};
+use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 
 use clap::Parser;
-// The lesson's pieces: the reference `solutions/ex01_ip_lookup.rs`, or with `--features mine` your
-// own `exercises/ex01_ip_lookup.rs` — then this program runs your code.
+use net_basics::explain;
+// The lesson's pieces: the reference `solutions/ex01_ip_lookup.rs`, or with `--features mine`
+// your own `exercises/ex01_ip_lookup.rs` — then this program runs your code.
 #[cfg_attr(not(feature = "mine"), path = "../solutions/ex01_ip_lookup.rs")]
 #[cfg_attr(feature = "mine", path = "../exercises/ex01_ip_lookup.rs")]
-#[allow(dead_code)] // the program uses some of the exercise's functions, not all
+#[allow(dead_code)] // an untouched stub constructs no `IpKind`
 mod ex01_ip_lookup;
-use ex01_ip_lookup::{IpKind, classify_ip};
+use ex01_ip_lookup::{IpKind, classify_ip, local_ip_for};
 
 /// List this machine's IP addresses and the kind of each, like `ip addr` or `ipconfig`.
 ///
-/// Then show which of them the OS would send from to reach a target. Nothing is sent: the
-/// OS is only asked which route it would take.
+/// Then show which of them the OS would send from to reach a target. Nothing is sent.
 #[derive(Parser)]
 #[command(name = "01_ip_lookup")]
 struct Args {
     /// The IP address to reach, such as 203.0.113.7 or 2001:db8::7 [default: 192.0.2.1 and
     /// 2001:db8::1, addresses reserved for documentation]
-    target: Option<String>,
+    #[arg(value_parser = parse_target)]
+    target: Option<SocketAddr>,
 }
-
-/// The documentation addresses used when no target is given: they stand for "some machine
-/// out there" and belong to nobody, so asking for a route to them is harmless.
-const DEFAULT_TARGETS: [IpAddr; 2] = [
-    IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)),
-    IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1)),
-];
 
 fn main() -> ExitCode {
     let args = Args::parse();
-
-    // Read the target first, so that a typo is reported before any output.
-    let target = match args.target.as_deref().map(parse_target) {
-        None => None,
-        Some(Ok(target)) => Some(target),
-        Some(Err(message)) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
-
-    // ① ② This machine's addresses, and the kind of each.
-    if let Err(err) = list_addresses() {
-        eprintln!("error: could not list this machine's network interfaces: {err}");
+    // ① Ask the OS for its network interfaces and their addresses.
+    let Ok(mut interfaces) = if_addrs::get_if_addrs() else {
+        eprintln!("error: could not list this machine's network interfaces");
         return ExitCode::FAILURE;
-    }
-
-    // ③ Which of them would the OS send from?
-    println!();
-    println!("Which of these addresses would this machine send from? (nothing is sent)");
-    println!();
-    match target {
-        Some(target) => match local_ip_for(target) {
-            Ok(local) => print_route(target, local),
-            Err(err) => {
-                // You asked about this one address and it has no answer: that is an error.
-                eprintln!("error: {}", no_route(target, &err));
-                return ExitCode::FAILURE;
-            }
-        },
-        None => {
-            for ip in DEFAULT_TARGETS {
-                let target = SocketAddr::new(ip, DISCARD_PORT);
-                // Without IPv6 (or offline) there is simply no route: say so, and go on.
-                match local_ip_for(target) {
-                    Ok(local) => print_route(target, local),
-                    Err(err) => println!("  {}", no_route(target, &err)),
-                }
-            }
-        }
-    }
-    ExitCode::SUCCESS
+    };
+    interfaces.sort_by_key(|interface| interface.index); // grouped by interface, like `ip addr`
+    // Printing fails only when stdout is gone (`| head` exited) or full: say so once, exit 1.
+    let mut out = io::stdout().lock();
+    report(&mut out, &interfaces, args.target).unwrap_or_else(|err| {
+        eprintln!("{}", explain::cannot_print(&err));
+        ExitCode::FAILURE
+    })
 }
 
 // ANCHOR: list
-/// ① Ask the OS for its network interfaces and their addresses, ② name the kind of each.
-///
-/// One interface (a network card, Wi-Fi, the loopback `lo`) can have several addresses: usually
-/// an IPv4 one and one or more IPv6 ones. `/24` after an address is its prefix length: how many
-/// leading bits name the network; the rest name this machine inside it.
-fn list_addresses() -> io::Result<()> {
-    let mut interfaces = if_addrs::get_if_addrs()?;
-    // The OS lists IPv4 addresses first; group them by interface instead, like `ip addr`.
-    interfaces.sort_by_key(|interface| interface.index);
-    println!("This machine's IP addresses (what `ip addr`, `ifconfig` or `ipconfig` show):");
-    println!();
-    println!(
-        "  {:<10} {:<7} {:<28} kind",
-        "interface", "family", "address"
-    );
+/// ② Names the kind of every address, then ③ asks the OS which one it would send from.
+fn report(
+    out: &mut impl Write,
+    interfaces: &[if_addrs::Interface],
+    target: Option<SocketAddr>,
+) -> io::Result<ExitCode> {
+    writeln!(out, "IP addresses of this machine (like `ipconfig`):\n")?;
+    writeln!(out, "  interface  family  {:<28} kind", "address")?;
     let mut kinds_seen = Vec::new(); // for the legend below, in order of appearance
-    for interface in &interfaces {
+    for interface in interfaces {
+        // `/24` after an address is its prefix length: how many leading bits name the network.
         let (family, prefix_len) = match &interface.addr {
             if_addrs::IfAddr::V4(v4) => ("IPv4", v4.prefixlen),
             if_addrs::IfAddr::V6(v6) => ("IPv6", v6.prefixlen),
         };
-        let ip = interface.ip();
-        let kind = classify_ip(ip);
+        let (name, kind) = (&interface.name, classify_ip(interface.ip()));
         if !kinds_seen.contains(&kind) {
             kinds_seen.push(kind);
         }
-        let address = format!("{ip}/{prefix_len}");
-        println!("  {:<10} {family:<7} {address:<28} {kind}", interface.name);
+        let address = format!("{}/{prefix_len}", interface.ip());
+        writeln!(out, "  {name:<10} {family:<7} {address:<28} {kind}")?;
     }
-    if interfaces.is_empty() {
-        println!("  (none: this machine has no network interface with an address)");
-    }
-
-    if kinds_seen.is_empty() {
-        return Ok(());
-    }
-    println!();
-    println!("What these kinds mean:");
+    writeln!(out, "\nWhat these kinds mean:")?;
     for kind in kinds_seen {
-        println!("  {kind:<14} {}", meaning(kind));
+        writeln!(out, "  {kind:<14} {}", meaning(kind))?;
     }
-    Ok(())
-}
-// ANCHOR_END: list
+    // ANCHOR_END: list
 
-// ANCHOR: local_ip_for
-/// UDP needs a port to "connect" to; any will do, since nothing is sent. 9 is the "discard" port.
-const DISCARD_PORT: u16 = 9;
-
-/// ③ Which local address would the OS send from to reach `target`?
-///
-/// The OS picks the local address when it picks a route, and it picks a route when a socket
-/// connects. For UDP, `connect` only records the destination — no packet leaves the machine —
-/// so a "connected" UDP socket reveals the choice through `local_addr()` for free.
-fn local_ip_for(target: SocketAddr) -> io::Result<IpAddr> {
-    let any_address: IpAddr = match target {
-        SocketAddr::V4(_) => Ipv4Addr::UNSPECIFIED.into(),
-        SocketAddr::V6(_) => Ipv6Addr::UNSPECIFIED.into(),
-    };
-    // Port 0: let the OS choose a free local port; we only want the address.
-    let socket = UdpSocket::bind((any_address, 0))?;
-    socket.connect(target)?;
-    Ok(socket.local_addr()?.ip())
-}
-// ANCHOR_END: local_ip_for
-
-fn print_route(target: SocketAddr, local: IpAddr) {
-    let target_ip = target.ip();
-    println!(
-        "  to reach {target_ip} ({}), this machine would send from {local} ({})",
-        classify_ip(target_ip),
-        classify_ip(local)
-    );
+    // ANCHOR: local_ip_for
+    writeln!(out, "\nWhich one would it send from? (nothing is sent)\n")?;
+    // Without a target: documentation addresses, "some machine out there" that is nobody's.
+    let defaults = ["192.0.2.1", "2001:db8::1"].map(|ip| parse_target(ip).expect("a literal"));
+    let asked = target.is_some();
+    for target in target.map_or(defaults.to_vec(), |target| vec![target]) {
+        let ip = target.ip();
+        let (kind, answer) = (classify_ip(ip), local_ip_for(target));
+        match answer {
+            Ok(local) => writeln!(
+                out,
+                "  to reach {ip} ({kind}), this machine would send from {local} ({})",
+                classify_ip(local)
+            )?,
+            // Offline, or no IPv6 here: no route. For the target you asked about, an error.
+            Err(err) if asked => {
+                eprintln!("error: to reach {ip}: {}", no_route(&err));
+                return Ok(ExitCode::FAILURE);
+            }
+            Err(err) => writeln!(out, "  to reach {ip}: {}", no_route(&err))?,
+        }
+    }
+    // ANCHOR_END: local_ip_for
+    Ok(ExitCode::SUCCESS)
 }
 
 /// One sentence for a target the OS has no route to, instead of a raw error code.
-fn no_route(target: SocketAddr, err: &io::Error) -> String {
-    let ip = target.ip();
-    let question = if ip.is_ipv4() {
-        "is it offline?"
-    } else {
-        "is it offline, or is there no IPv6 on this network?"
+fn no_route(err: &io::Error) -> String {
+    let why = match err.kind() {
+        io::ErrorKind::InvalidInput => "a link-local address needs a scope: which interface?",
+        _ => "no network connection of this machine leads there (offline? no IPv6?)",
     };
-    match err.kind() {
-        io::ErrorKind::NetworkUnreachable
-        | io::ErrorKind::HostUnreachable
-        | io::ErrorKind::AddrNotAvailable => format!(
-            "to reach {ip}: no route — none of this machine's network connections leads \
-             there ({question})"
-        ),
-        io::ErrorKind::InvalidInput if classify_ip(ip) == IpKind::LinkLocal => format!(
-            "to reach {ip}: a link-local address is only valid on one link, and this \
-             machine cannot tell which of its interfaces you mean"
-        ),
-        _ => format!("to reach {ip}: the OS could not choose an address ({err})"),
-    }
+    format!("no route — {why} ({err})")
 }
 
 /// Reads a target such as `192.0.2.1`, `2001:db8::1` or, with a port, `[2001:db8::1]:53`.
+/// Without a port it takes 9, the "discard" port: UDP needs one to connect, and nothing is sent.
 fn parse_target(text: &str) -> Result<SocketAddr, String> {
-    if let Ok(ip) = text.parse::<IpAddr>() {
-        return Ok(SocketAddr::new(ip, DISCARD_PORT));
-    }
-    text.parse::<SocketAddr>().map_err(|_| {
-        format!(
-            "{text:?} is not an IP address — give one such as 192.0.2.1 or 2001:db8::1 \
-             (this example does not look up names)"
-        )
+    let with_port = text.parse::<IpAddr>().map(|ip| SocketAddr::new(ip, 9));
+    with_port.or_else(|_| text.parse()).map_err(|_| {
+        format!("{text:?} is not an IP address — give one such as 192.0.2.1 or 2001:db8::1 (names are not looked up here)")
     })
 }
 
-/// What each kind means, in one line (the book's chapter 1 says more).
+/// What each kind means, in one line (chapter 1 says more).
 fn meaning(kind: IpKind) -> &'static str {
     match kind {
         IpKind::Loopback => "this machine talking to itself; never leaves it",
         IpKind::Unspecified => "no address yet, or (for a server) every address of this machine",
-        IpKind::Private => {
-            "home/office network; not routed on the internet (IPv4: a router translates, NAT)"
-        }
+        IpKind::Private => "home/office network; not routed on the internet (a router does NAT)",
         IpKind::Shared => "your provider's own private network (carrier-grade NAT), or a VPN",
         IpKind::LinkLocal => "valid on this one network link only; made up by the machine itself",
         IpKind::Multicast => "one address for a group of receivers",

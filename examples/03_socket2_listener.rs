@@ -1,22 +1,31 @@
-//! Example 03: a TCP server, one step at a time — book chapter 4.
+//! Example 03: a TCP server, one step at a time — book chapter 3.
 //!
 //! ```text
-//! cargo run --example 03_socket2_listener                  # listens on 127.0.0.1:8000
-//! cargo run --example 03_socket2_listener -- 127.0.0.1:0   # any free port
+//! cargo run --example 03_socket2_listener                   # listens on 127.0.0.1:8000
+//! cargo run --example 03_socket2_listener -- 127.0.0.1:0    # any free port
+//! cargo run --example 03_socket2_listener --features mine   # the same, with YOUR exercise 3
 //! ```
 //!
-//! It does the lesson's steps ① create ② options ③ bind ④ listen ⑤ accept ⑥ talk ⑦ close with
-//! socket2, which offers each system call on its own, and prints each step as it happens. It
-//! accepts one client, prints what that client sends until it closes the connection, and ends.
-//! Connect from a second terminal with `nc 127.0.0.1 PORT` and type a line.
+//! TCP is connection-oriented: before any data flows, the client's `connect` and the server's
+//! kernel complete a handshake; then bytes arrive complete and in order. A socket is the OS's
+//! handle on one end. The lesson's server: ① create ② options ③ bind ④ listen ⑤ accept ⑥ talk
+//! ⑦ close. Exercise 3's `open_listener` does ①–④ with socket2 (one system call per step),
+//! `accept_one` does ⑤. This program calls them, asks the kernel what it really did (options,
+//! port, backlog) and prints what one client sends until it closes. Try `nc 127.0.0.1 PORT`.
 
 use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::Parser;
 use net_basics::explain;
-use socket2::{Domain, Protocol, Socket, Type};
+use socket2::SockRef;
+// The lesson's pieces: the reference `solutions/ex03_socket2_listener.rs`, or with
+// `--features mine` your own `exercises/ex03_socket2_listener.rs` — then this runs your code.
+#[cfg_attr(not(feature = "mine"), path = "../solutions/ex03_socket2_listener.rs")]
+#[cfg_attr(feature = "mine", path = "../exercises/ex03_socket2_listener.rs")]
+mod ex03_socket2_listener;
+use ex03_socket2_listener::{accept_one, open_listener};
 
 /// A TCP server built step by step with socket2: it accepts one client and prints what it sends.
 #[derive(Parser)]
@@ -32,124 +41,108 @@ struct Args {
     backlog: i32,
 }
 
-fn main() -> ExitCode {
-    let args = Args::parse();
-    match run(args.addr, args.backlog) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+/// `say!("…{x}…")`: prints one step (a `format!` string) and flushes it at once, so whoever
+/// reads our output (you, a pipe, a test) sees each step as it happens.
+macro_rules! say {
+    ($($step:tt)*) => { print_step(format!($($step)*)) };
 }
 
-fn run(addr: SocketAddr, backlog: i32) -> Result<(), String> {
-    // Steps ①–④ can fail because of the address (in use, not ours, privileged port): say which.
-    let startup = |err: io::Error| explain::bind_error(addr, &err);
+fn main() -> ExitCode {
+    let args = Args::parse();
+    run(args.addr, args.backlog).unwrap_or_else(|message| {
+        eprintln!("{message}");
+        ExitCode::FAILURE
+    })
+}
 
-    // ANCHOR: create
-    // ① Create. A socket is the OS's endpoint for one side of network I/O. The domain (IPv4 or
-    // IPv6) must match the address we will bind, so it is taken from that address.
-    let domain = Domain::for_address(addr);
-    let socket = Socket::new(domain, Type::STREAM, Some(Protocol::TCP)).map_err(startup)?;
-    let family = if addr.is_ipv4() { "IPv4" } else { "IPv6" };
-    say(format!(
-        "① create  a TCP socket ({family}, stream) — not yet bound to any address"
-    ));
-    // ANCHOR_END: create
+fn run(addr: SocketAddr, backlog: i32) -> Result<ExitCode, String> {
+    // ANCHOR: open_listener
+    // ①–④ in one call to exercise 3. A failure is about the address: in use, not this
+    // machine's, a privileged port — `explain` says which, and what to do.
+    say!("①–④ open_listener({addr}, backlog {backlog}): create, options, bind, listen")?;
+    let listener = open_listener(addr, backlog)
+        .map_err(|err| format!("error: {}", explain::bind_error(addr, &err)))?;
+    // ANCHOR_END: open_listener
 
-    // ANCHOR: options
-    // ② Options, before bind. SO_REUSEADDR: when the server stops, its connections linger in
-    // TIME_WAIT for a minute and hold the port; this lets a restarted server bind it anyway.
-    // (Unix only: on Windows the option would let another program take over a live port.)
-    if cfg!(unix) {
-        socket.set_reuse_address(true).map_err(startup)?;
-        say(
-            "② option  SO_REUSEADDR on — a restart can bind the port while old connections are in TIME_WAIT",
-        );
+    // ANCHOR: kernel
+    // What did the kernel make of it? Ask the socket itself (socket2's `SockRef` borrows it).
+    let socket = SockRef::from(&listener);
+    let bound = listener.local_addr().unwrap_or(addr);
+    let family = if bound.is_ipv4() { "IPv4" } else { "IPv6" };
+    say!("① create  a TCP socket: {family}, stream")?;
+    let reuse = on_off(socket.reuse_address());
+    say!("② option  SO_REUSEADDR {reuse} — a restart can bind the port during TIME_WAIT")?;
+    if bound.is_ipv6() {
+        let v6only = on_off(socket.only_v6());
+        say!("② option  IPV6_V6ONLY {v6only} — this socket serves IPv6 clients only")?;
     }
-    // IPV6_V6ONLY: an IPv6 socket serves IPv6 only, the same on every OS.
-    if addr.is_ipv6() {
-        socket.set_only_v6(true).map_err(startup)?;
-        say("② option  IPV6_V6ONLY on — this socket serves IPv6 clients only");
-    }
-    // ANCHOR_END: options
-
-    // ANCHOR: bind
-    // ③ Bind: claim an IP address of this machine and a port. Port 0 asks the OS for a free one,
-    // so we ask the socket which address it really got.
-    socket.bind(&addr.into()).map_err(startup)?;
-    let bound = socket
-        .local_addr()
-        .ok()
-        .and_then(|local| local.as_socket())
-        .unwrap_or(addr);
-    say(format!("③ bind    {addr} → bound to {bound}"));
-    // ANCHOR_END: bind
-
-    // ANCHOR: listen
-    // ④ Listen: from now on the OS answers clients' handshakes by itself and queues up to
-    // `backlog` finished connections until we accept them.
-    socket.listen(backlog).map_err(startup)?;
-    let listener: TcpListener = socket.into(); // same OS socket, std's API for the rest
-    say(format!(
-        "④ listen  listening on {bound} (backlog {backlog})"
-    ));
-    // ANCHOR_END: listen
+    // Port 0 asks the OS for a free port: the bound address says which one it gave.
+    say!("③ bind    {addr} → bound to {bound}")?;
+    let queue = kernel_backlog(backlog);
+    say!("④ listen  listening on {bound} ({queue})")?;
+    // ANCHOR_END: kernel
 
     // ANCHOR: accept
     // ⑤ Accept: wait for a client, then get a NEW socket for it. The listening socket stays
     // as it is and could accept the next client; this example serves just one.
-    say(format!(
-        "⑤ accept  waiting for a client… (try: nc {} {})",
-        bound.ip(),
-        bound.port()
-    ));
-    let (mut connection, peer) = listener
-        .accept()
-        .map_err(|err| format!("⑤ accept failed on {bound}: {err}"))?;
-    say(format!(
-        "⑤ accept  connection from {peer} — a new socket just for this client"
-    ));
+    let (ip, port) = (bound.ip(), bound.port());
+    say!("⑤ accept  waiting for a client… (try: nc {ip} {port})")?;
+    let (mut connection, peer) =
+        accept_one(&listener).map_err(|err| format!("error: ⑤ accept failed on {bound}: {err}"))?;
+    say!("⑤ accept  connection from {peer} — a new socket just for this client")?;
     // ANCHOR_END: accept
 
     // ANCHOR: talk
     // ⑥ Talk: read whatever bytes have arrived. TCP is a byte stream, so one read may hold part
-    // of a line or several lines (chapter 3). A read of 0 bytes means the client closed its side.
+    // of a line or several lines. A read of 0 bytes means the client closed its side.
     let mut buffer = [0u8; 1024];
     loop {
         let n = match connection.read(&mut buffer) {
             Ok(0) => break,
             Ok(n) => n,
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue, // a signal: retry
-            Err(err) => return Err(format!("⑥ talk: the connection with {peer} failed: {err}")),
+            Err(err) => return Err(format!("error: ⑥ the connection with {peer} failed: {err}")),
         };
         // Bytes are not text: decode leniently and escape, so any input prints safely on one line.
-        let text = String::from_utf8_lossy(&buffer[..n]);
-        say(format!(
-            "⑥ talk    received {n} bytes: \"{}\"",
-            text.escape_debug()
-        ));
+        let text = String::from_utf8_lossy(&buffer[..n])
+            .escape_debug()
+            .to_string();
+        say!("⑥ talk    received {n} bytes: \"{text}\"")?;
     }
-    say(format!(
-        "⑥ talk    {peer} closed the connection (read returned 0: end of stream)"
-    ));
+    say!("⑥ talk    {peer} closed the connection (read returned 0: end of stream)")?;
     // ANCHOR_END: talk
 
     // ANCHOR: close
-    // ⑦ Close: dropping a socket closes it. Rust would do it at the end of the function anyway;
-    // here it is explicit so that you can see it.
+    // ⑦ Close: dropping a socket closes it (at the end of the function anyway; here you see it).
     drop(connection);
     drop(listener);
-    say("⑦ close   closed the client's socket and the listening socket");
+    say!("⑦ close   closed the client's socket and the listening socket")?;
+    Ok(ExitCode::SUCCESS)
     // ANCHOR_END: close
-    Ok(())
 }
 
-/// Prints one step and flushes at once, so whoever reads our output (you, a pipe, a test) sees
-/// each step as it happens. A closed output is no reason to stop serving, so errors are ignored.
-fn say(line: impl AsRef<str>) {
+/// The backlog, and the one the kernel really uses if Linux capped it at `net.core.somaxconn`
+/// (`ss -ltn` shows the real one as the Send-Q of a listening socket).
+fn kernel_backlog(asked: i32) -> String {
+    let file = "/proc/sys/net/core/somaxconn";
+    let max = std::fs::read_to_string(file)
+        .ok()
+        .and_then(|n| n.trim().parse::<i32>().ok());
+    match max {
+        Some(max) if asked > max => {
+            format!("backlog {asked} asked — the kernel uses {max}: Linux caps it at {file}")
+        }
+        _ => format!("backlog {asked}"),
+    }
+}
+
+fn on_off(option: io::Result<bool>) -> &'static str {
+    if option.unwrap_or(false) { "on" } else { "off" }
+}
+
+/// If stdout is gone (`| head` exited) or full, the server stops: nobody would see it.
+fn print_step(line: String) -> Result<(), String> {
     let mut out = io::stdout().lock();
-    let _ = writeln!(out, "{}", line.as_ref());
-    let _ = out.flush();
+    let printed = writeln!(out, "{line}").and_then(|()| out.flush());
+    printed.map_err(|err| explain::cannot_print(&err))
 }

@@ -1,4 +1,4 @@
-//! Example 03 (`03_socket2_listener`) run as a process, as a student runs it — book chapter 4.
+//! Example 03 (`03_socket2_listener`) run as a process, as a student runs it — book chapter 3.
 
 mod common;
 
@@ -54,7 +54,7 @@ fn the_example_shows_every_step_and_what_the_client_sends() {
         .expect("lines_until returns the matching line");
     assert!(
         listening.contains("(backlog 1)"),
-        "expected step ④ to show the backlog given with --backlog 1, got {listening:?}"
+        "expected step ④ to show the backlog given with --backlog 1 (and nothing about a cap), got {listening:?}"
     );
     let addr = listening_address(listening);
     assert_ne!(
@@ -125,7 +125,7 @@ fn an_address_in_use_is_explained_and_fails() {
         .failure()
         .stderr(
             predicate::str::contains(format!("{addr} is already in use"))
-                .and(predicate::str::contains("chapter 4"))
+                .and(predicate::str::contains("chapter 3"))
                 .and(predicate::str::contains("panicked").not()),
         );
     drop(taken); // held until here: the port was in use the whole time
@@ -165,4 +165,75 @@ fn a_negative_backlog_is_a_usage_error() {
         .code(2)
         .stdout("")
         .stderr(predicate::str::contains("--backlog"));
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_backlog_above_somaxconn_says_what_the_kernel_really_uses() {
+    // Linux silently caps listen's backlog at net.core.somaxconn (4096 by default).
+    let somaxconn: u64 = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+        .expect("Linux has /proc/sys/net/core/somaxconn")
+        .trim()
+        .parse()
+        .expect("somaxconn is a number");
+    let asked = 100_000;
+    if somaxconn >= asked {
+        println!("skipped: somaxconn is {somaxconn} here, no cap below {asked}");
+        return;
+    }
+    let mut command = common::example_command(EXAMPLE);
+    command.args(["127.0.0.1:0", "--backlog", &asked.to_string()]);
+    let server = Running::spawn(command);
+    let startup = server.lines_until("step ④ listen", |line| line.starts_with("④"));
+    let listening = startup
+        .last()
+        .expect("lines_until returns the matching line");
+    assert!(
+        listening.contains(&format!(
+            "backlog {asked} asked — the kernel uses {somaxconn}"
+        )) && listening.contains("/proc/sys/net/core/somaxconn"),
+        "expected step ④ to say that the kernel uses {somaxconn} (net.core.somaxconn) for \
+         --backlog {asked}, got {listening:?}"
+    );
+}
+
+#[test]
+fn a_closed_stdout_stops_the_example_with_one_sentence() {
+    // `true` gets the read end of a pipe as stdin and exits: nobody reads the write end, as after
+    // `| head` exited. The example's first step already fails to print.
+    let mut reader = std::process::Command::new("true")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("`true` runs");
+    let write_end = reader.stdin.take().expect("stdin was piped");
+    reader.wait().expect("`true` exits");
+    let mut child = common::example_command(EXAMPLE)
+        .arg("127.0.0.1:0")
+        .stdin(std::process::Stdio::null())
+        .stdout(write_end)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the example starts");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the example can be polled") {
+            break status;
+        }
+        if started.elapsed() > PATIENCE {
+            let _ = child.kill();
+            panic!(
+                "expected the example to stop when its stdout is gone, still running after {PATIENCE:?}"
+            );
+        }
+        thread::sleep(Duration::from_millis(10));
+    };
+    let stderr = child.wait_with_output().expect("stderr can be read").stderr;
+    let stderr = String::from_utf8_lossy(&stderr);
+    assert!(
+        status.code() == Some(1)
+            && stderr.starts_with("stopping: cannot print any more")
+            && stderr.lines().count() == 1,
+        "expected the example to stop with exit code 1 and one sentence on stderr when nobody \
+         reads its stdout (not a panic, not serving on unseen), got {status} and {stderr:?}"
+    );
 }
