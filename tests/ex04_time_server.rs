@@ -58,6 +58,8 @@ struct Seen {
     /// For every read that began while lines were written but not flushed: the read's number and
     /// the unflushed text.
     unflushed_at_read: Vec<(usize, String)>,
+    /// For every read, what had been written and flushed when it began.
+    flushed_at_read: Vec<String>,
 }
 
 impl Seen {
@@ -82,6 +84,8 @@ impl Read for Connection {
                 .lock()
                 .unwrap_or_else(|poison| poison.into_inner());
             seen.reads += 1;
+            let flushed = String::from_utf8_lossy(&seen.written[..seen.flushed]).into_owned();
+            seen.flushed_at_read.push(flushed);
             if seen.flushed < seen.written.len() {
                 let read = seen.reads;
                 let unflushed = seen.unflushed();
@@ -197,6 +201,7 @@ struct Served {
     lines: Vec<String>,
     reads: usize,
     unflushed_at_read: Vec<(usize, String)>,
+    flushed_at_read: Vec<String>,
     unflushed_at_the_end: String,
 }
 
@@ -230,6 +235,7 @@ fn serve(what: &str, steps: Vec<Step>, rule: Rule) -> Served {
         lines: text.lines().map(str::to_owned).collect(),
         reads: seen.reads,
         unflushed_at_read: seen.unflushed_at_read.clone(),
+        flushed_at_read: seen.flushed_at_read.clone(),
         unflushed_at_the_end: seen.unflushed(),
     }
 }
@@ -242,9 +248,12 @@ fn run_in_time<T: Send + 'static>(
     job: impl FnOnce() -> T + Send + 'static,
 ) -> T {
     let (done, finished) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = done.send(panic::catch_unwind(AssertUnwindSafe(job)));
-    });
+    thread::Builder::new()
+        .name("handle_client".to_owned())
+        .spawn(move || {
+            let _ = done.send(panic::catch_unwind(AssertUnwindSafe(job)));
+        })
+        .expect("start a thread for handle_client");
     match finished.recv_timeout(PATIENCE) {
         Ok(Ok(returned)) => returned,
         Ok(Err(payload)) => {
@@ -551,6 +560,14 @@ fn flushes_the_lines_of_each_read_before_reading_again() {
             FLUSH.see()
         );
     }
+    assert_eq!(
+        served.flushed_at_read.get(1).map(String::as_str),
+        Some(format!("{}\n", time(T1)).as_str()),
+        "for {what}: expected the line of the first read to be written and flushed when the \
+         second read begins: the server shows each timestamp as it arrives, not when the client \
+         leaves (so no `read_to_end` first). {}",
+        FLUSH.see()
+    );
     assert!(
         served.unflushed_at_the_end.is_empty(),
         "for {what}: handle_client returned with {:?} written but not flushed. {}",

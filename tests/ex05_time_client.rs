@@ -176,9 +176,12 @@ fn run_in_time<T: Send + 'static>(
     job: impl FnOnce() -> T + Send + 'static,
 ) -> T {
     let (done, finished) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = done.send(panic::catch_unwind(AssertUnwindSafe(job)));
-    });
+    thread::Builder::new()
+        .name("exercise 5".to_owned())
+        .spawn(move || {
+            let _ = done.send(panic::catch_unwind(AssertUnwindSafe(job)));
+        })
+        .expect("start a thread for the exercise");
     match finished.recv_timeout(limit) {
         Ok(Ok(returned)) => returned,
         Ok(Err(payload)) => {
@@ -266,13 +269,22 @@ fn sends_exactly_count_messages_from_the_given_clock() {
         assert_eq!(
             clock.readings(),
             count,
-            "for {what}: expected the clock to be read once per message"
+            "for {what}: expected the given clock to be read once per message — see book \
+             chapter 5, 'Exercise 5: the client'"
         );
     }
 }
 
 #[test]
 fn sends_every_byte_even_when_a_write_takes_only_a_few() {
+    // The same call on a connection that takes every byte at once, and on one that takes at
+    // most 5 per `write`: the bytes sent must be the same.
+    let whole = Connection::new(3);
+    let (result, _) = send("3 messages", &whole, 3, Duration::ZERO);
+    assert!(
+        result.is_ok(),
+        "for 3 messages: expected Ok, got {result:?}"
+    );
     let what = "a connection that takes at most 5 bytes per write";
     let connection = Connection {
         most_per_write: Some(5),
@@ -282,10 +294,11 @@ fn sends_every_byte_even_when_a_write_takes_only_a_few() {
     assert!(result.is_ok(), "for {what}: expected Ok, got {result:?}");
     assert_eq!(
         connection.text(),
-        expected_messages(3),
-        "for {what}: expected all 3 messages, every byte. `write` returns how many bytes it \
-         took, which may be fewer than you gave it (Python's `send` too); `write_all` loops until \
-         all are written — see book chapter 5, 'Exercise 5: the client'"
+        whole.text(),
+        "for {what}: expected the same bytes as on a connection that takes them all at once \
+         (right). `write` returns how many bytes it took, which may be fewer than you gave it \
+         (Python's `send` too); `write_all` loops until all are written — see book chapter 5, \
+         'Exercise 5: the client'"
     );
 }
 
@@ -297,15 +310,20 @@ fn flushes_each_message_before_going_on() {
     assert!(result.is_ok(), "for {what}: expected Ok, got {result:?}");
     let events = connection.lock().events.clone();
     let mut waiting = false; // a message's `\n` was written and not flushed yet
-    for (at, event) in events.iter().enumerate() {
+    let mut messages = 0;
+    for event in events {
         match event {
             Event::Newline(_) if waiting => panic!(
-                "for {what}: a message was written while the one before it had not been \
-                 flushed (event {at} of {events:?}). Call `out.flush()` after each message: a \
-                 buffered writer keeps it until its buffer fills, and the server sees nothing — \
-                 see book chapter 5, 'Exercise 5: the client'"
+                "for {what}: message {} was written while message {messages} had not been \
+                 flushed. Call `out.flush()` after each message: a buffered writer keeps it \
+                 until its buffer fills, and the server sees nothing — see book chapter 5, \
+                 'Exercise 5: the client'",
+                messages + 1
             ),
-            Event::Newline(_) => waiting = true,
+            Event::Newline(_) => {
+                waiting = true;
+                messages += 1;
+            }
             Event::Flush => waiting = false,
             Event::Wrote => {}
         }
@@ -351,9 +369,15 @@ fn does_not_wait_before_the_first_or_after_the_last_message() {
     let (result, clock) = send(&what, &connection, 1, interval);
     let returned = started.elapsed();
     assert!(result.is_ok(), "for {what}: expected Ok, got {result:?}");
-    let first = connection.newlines().first().map(|at| *at - started);
+    let Some(first) = connection.newlines().first().map(|at| *at - started) else {
+        panic!(
+            "for {what}: expected one message ended by \\n, got {:?} — see book chapter 5, \
+             'Exercise 5: the client'",
+            connection.text()
+        );
+    };
     assert!(
-        first.is_some_and(|first| first < interval / 2),
+        first < interval / 2,
         "for {what}: expected the message to leave at once, it left after {first:?}: do not \
          wait before the first message — see book chapter 5, 'Exercise 5: the client'"
     );
@@ -366,7 +390,8 @@ fn does_not_wait_before_the_first_or_after_the_last_message() {
     assert_eq!(
         clock.readings(),
         1,
-        "for {what}: expected the clock to be read once for one message"
+        "for {what}: expected the given clock (not Local::now) to be read once for one message \
+         — see book chapter 5, 'Exercise 5: the client'"
     );
 }
 
@@ -406,7 +431,7 @@ fn sends_over_a_real_connection() {
     let client = TcpStream::connect(addr).expect("connect to our own listener");
     let what = "3 messages over a real loopback connection";
     let clock = FakeClock::new(3);
-    let result = run_in_time(what, Duration::from_secs(2), move || {
+    let result = run_in_time(what, Duration::from_millis(600), move || {
         let result = send_timestamps(&client, 3, Duration::from_millis(5), move || clock.read());
         drop(client); // closing our end lets the server read to the end
         result
