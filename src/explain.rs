@@ -3,31 +3,91 @@
 //! The operating system reports a failed `bind` or `connect` with a terse code
 //! ("Address already in use (os error 98)"). That is the truth, but not yet help. The examples
 //! pass such errors through these functions so that the message says what failed, for which
-//! address, and what to do next — and which chapter of the book explains why.
+//! address, and what to do next — and which chapter of the book explains why (1 IP addresses,
+//! 2 ports, 3 TCP and sockets, 4 the time server, 5 the time client).
 
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::time::Duration;
 
 /// Reads `IP:PORT` from the command line, e.g. `127.0.0.1:8000` or `[::1]:8000`, with an
-/// error a beginner can act on instead of std's bare "invalid socket address syntax". The
-/// examples take addresses, not names, so that you always know which IP (and family) you mean.
+/// error a beginner can act on instead of std's bare "invalid socket address syntax": it says
+/// what is wrong (a name, no port, a port past 65535, IPv6 without brackets). The examples and
+/// the tools take addresses, not names, so that you always know which IP (and family) you mean.
 ///
 /// ```
 /// let addr = net_basics::explain::socket_address("127.0.0.1:8000").unwrap(); // valid: cannot fail
 /// assert_eq!(addr.port(), 8000);
 /// let error = net_basics::explain::socket_address("localhost:8000").unwrap_err();
 /// assert!(error.contains("not looked up"));
+/// let error = net_basics::explain::socket_address("127.0.0.1:70000").unwrap_err();
+/// assert!(error.contains("ports go from 0 to 65535"));
 /// ```
 pub fn socket_address(text: &str) -> Result<SocketAddr, String> {
-    text.parse().map_err(|_| {
-        format!(
-            "expected an IP address and a port, such as 127.0.0.1:8000 or [::1]:8000, got \
-             {text:?} (names like localhost are not looked up here; see book chapter 1)"
-        )
-    })
+    if let Ok(addr) = text.parse() {
+        return Ok(addr);
+    }
+    let is_ip = |host: &str| {
+        let v6 = host
+            .strip_prefix('[')
+            .and_then(|host| host.strip_suffix(']'));
+        host.parse::<Ipv4Addr>().is_ok() || v6.is_some_and(|v6| v6.parse::<Ipv6Addr>().is_ok())
+    };
+    let why = match (text.parse::<IpAddr>(), text.rsplit_once(':')) {
+        // `127.0.0.1`, `::1` — and `::1:8000`, an IPv6 address that swallowed the port.
+        (Ok(ip), _) => format!(
+            "there is no port; add one, as in {} (see book chapter 2)",
+            SocketAddr::new(ip, 8000)
+        ),
+        (Err(_), Some((host, port))) if is_ip(host) && is_number(port) => {
+            format!("ports go from 0 to 65535, and {port} is past the end (see book chapter 2)")
+        }
+        (Err(_), Some((host, port))) if is_ip(host) => {
+            format!("the port {port:?} is not a whole number from 0 to 65535 (see book chapter 2)")
+        }
+        (Err(_), Some((host, _))) => format!(
+            "{host:?} is not an IP address (names like localhost are not looked up here; \
+             see book chapter 1)"
+        ),
+        (Err(_), None) => "names like localhost are not looked up here, and an address needs \
+                           a port (see book chapters 1 and 2)"
+            .to_owned(),
+    };
+    Err(format!(
+        "expected an IP address and a port, such as 127.0.0.1:8000 or [::1]:8000, got \
+         {text:?}: {why}"
+    ))
+}
+
+/// Whether `text` is a whole number written in digits (of any size).
+fn is_number(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit())
+}
+
+/// Reads a number of seconds from the command line: `60`, `1`, `0.3`; from 0 to one day.
+/// What 0 means is the option's to say (`--idle-timeout 0`: never).
+///
+/// ```
+/// use std::time::Duration;
+/// let third = net_basics::explain::seconds("0.3").unwrap(); // valid: cannot fail
+/// assert_eq!(third, Duration::from_millis(300));
+/// assert!(net_basics::explain::seconds("-1").is_err());
+/// ```
+pub fn seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        // The range also keeps out NaN and infinity, so `from_secs_f64` cannot panic.
+        Ok(seconds) if (0.0..=86_400.0).contains(&seconds) => Ok(Duration::from_secs_f64(seconds)),
+        _ => Err(format!(
+            "expected a number of seconds from 0 to 86400 (one day), such as 1 or 0.3, got {text:?}"
+        )),
+    }
 }
 
 /// Explains why a server could not start listening on `addr` (socket, bind or listen failed).
+///
+/// For "already in use" it looks at who holds the port (on Linux, in `/proc/net/tcp`, without
+/// touching any socket): a program listening there, or only connections still closing
+/// (TIME_WAIT) after a server ended — then `ss -ltnp` shows nothing, and the answer is to wait.
 ///
 /// ```
 /// use std::io;
@@ -40,12 +100,7 @@ pub fn socket_address(text: &str) -> Result<SocketAddr, String> {
 pub fn bind_error(addr: SocketAddr, err: &io::Error) -> String {
     let port = addr.port();
     match err.kind() {
-        io::ErrorKind::AddrInUse => format!(
-            "cannot listen on {addr}: {addr} is already in use — another program (perhaps an \
-             earlier server you did not stop) holds port {port}; find it with `ss -ltnp 'sport = :{port}'` \
-             and stop it, or pick another port such as {ip}:0 (see book chapter 4)",
-            ip = bracketed_ip(addr)
-        ),
+        io::ErrorKind::AddrInUse => address_in_use(addr, port_holders(port)),
         io::ErrorKind::PermissionDenied => format!(
             "cannot listen on {addr}: permission denied — ports below 1024 are well-known ports \
              reserved for system services; use a dynamic port such as 8000 (see book chapter 2)"
@@ -56,10 +111,10 @@ pub fn bind_error(addr: SocketAddr, err: &io::Error) -> String {
              127.0.0.1 (see book chapter 1)",
             ip = addr.ip()
         ),
-        // `[::ffff:127.0.0.1]:8000` on an IPv6-only socket (chapter 4): Linux says EINVAL.
+        // `[::ffff:127.0.0.1]:8000` on an IPv6-only socket (chapter 3): Linux says EINVAL.
         io::ErrorKind::InvalidInput if ipv4_mapped(addr).is_some() => format!(
             "cannot listen on {addr}: {ip} is an IPv4 address written as IPv6, and an IPv6-only \
-             socket cannot bind it — use {v4}:{port} instead (see book chapter 4)",
+             socket cannot bind it — use {v4}:{port} instead (see book chapter 3)",
             ip = addr.ip(),
             v4 = ipv4_mapped(addr).map_or_else(String::new, |v4| v4.to_string()),
         ),
@@ -67,8 +122,80 @@ pub fn bind_error(addr: SocketAddr, err: &io::Error) -> String {
     }
 }
 
+/// Who holds a port, as far as this machine tells: how many sockets listen on it, and how many
+/// connections (in any other state, e.g. TIME_WAIT) use it as their local port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PortHolders {
+    /// Sockets in the LISTEN state on the port: a server runs there.
+    pub listening: usize,
+    /// Connections on the port in any other state (ESTABLISHED, TIME_WAIT, FIN_WAIT2 …).
+    pub connections: usize,
+}
+
+/// Reads `/proc/net/tcp` and `/proc/net/tcp6` (Linux); `None` where they do not exist.
+fn port_holders(port: u16) -> Option<PortHolders> {
+    let mut holders = PortHolders {
+        listening: 0,
+        connections: 0,
+    };
+    let mut found_a_table = false;
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let Ok(text) = std::fs::read_to_string(table) else {
+            continue;
+        };
+        found_a_table = true;
+        // Each line after the header: `sl local_address rem_address st …`, the local address as
+        // `HEXIP:HEXPORT`, the state as hex (0A = LISTEN).
+        for fields in text
+            .lines()
+            .skip(1)
+            .map(|line| line.split_whitespace().collect::<Vec<_>>())
+        {
+            let (Some(local), Some(state)) = (fields.get(1), fields.get(3)) else {
+                continue;
+            };
+            let local_port = local
+                .rsplit_once(':')
+                .map(|(_, hex)| u16::from_str_radix(hex, 16));
+            if local_port == Some(Ok(port)) {
+                if *state == "0A" {
+                    holders.listening += 1;
+                } else {
+                    holders.connections += 1;
+                }
+            }
+        }
+    }
+    found_a_table.then_some(holders)
+}
+
+/// The sentence for "address already in use", given who holds the port (`None`: unknown).
+pub fn address_in_use(addr: SocketAddr, holders: Option<PortHolders>) -> String {
+    let port = addr.port();
+    let other = format!("{}:0", bracketed_ip(addr));
+    match holders {
+        Some(PortHolders {
+            listening: 0,
+            connections,
+        }) => format!(
+            "cannot listen on {addr}: {addr} is already in use, but no program listens on port \
+             {port}: it is held by {connections} connection{s} of a server that ended, still \
+             closing (TIME_WAIT lasts up to 60 s; `ss -tan 'sport = :{port}'` shows them), and \
+             that server did not set SO_REUSEADDR — wait a minute, or pick another port such as \
+             {other} (see book chapter 3)",
+            s = if connections == 1 { "" } else { "s" },
+        ),
+        _ => format!(
+            "cannot listen on {addr}: {addr} is already in use — another program (perhaps an \
+             earlier server you did not stop) listens on port {port}; find it with \
+             `ss -ltnp 'sport = :{port}'` and stop it, or pick another port such as {other} \
+             (see book chapter 3)"
+        ),
+    }
+}
+
 /// The IPv4 address inside an IPv4-mapped IPv6 address such as `::ffff:127.0.0.1`.
-fn ipv4_mapped(addr: SocketAddr) -> Option<std::net::Ipv4Addr> {
+fn ipv4_mapped(addr: SocketAddr) -> Option<Ipv4Addr> {
     match addr {
         SocketAddr::V4(_) => None,
         SocketAddr::V6(v6) => v6.ip().to_ipv4_mapped(),
@@ -88,11 +215,15 @@ fn ipv4_mapped(addr: SocketAddr) -> Option<std::net::Ipv4Addr> {
 pub fn connect_error(addr: SocketAddr, err: &io::Error) -> String {
     match err.kind() {
         io::ErrorKind::ConnectionRefused => {
+            // The address the server should listen on. The server refuses an IPv4 address
+            // written as IPv6 (its IPv6 socket is IPv6-only), so suggest the IPv4 form.
+            let listen =
+                ipv4_mapped(addr).map_or(addr, |v4| SocketAddr::new(v4.into(), addr.port()));
             // The lesson's address needs no argument; any other is passed to the server.
-            let server = if addr == SocketAddr::from(([127, 0, 0, 1], 8000)) {
+            let server = if listen == SocketAddr::from(([127, 0, 0, 1], 8000)) {
                 "cargo run --example 04_time_server".to_owned()
             } else {
-                format!("cargo run --example 04_time_server -- {addr}")
+                format!("cargo run --example 04_time_server -- {listen}")
             };
             format!(
                 "could not connect to {addr}: connection refused — no server is listening there; \
@@ -113,17 +244,46 @@ pub fn connect_error(addr: SocketAddr, err: &io::Error) -> String {
     }
 }
 
-/// Explains an error on a connection that was working: the peer went away or reset it.
+/// Explains an error on a connection that was working: the peer went away or reset it, or a
+/// write waited its whole timeout because the peer stopped reading.
 pub fn connection_lost(addr: SocketAddr, err: &io::Error) -> String {
     match err.kind() {
         io::ErrorKind::BrokenPipe
         | io::ErrorKind::ConnectionReset
-        | io::ErrorKind::ConnectionAborted
-        | io::ErrorKind::UnexpectedEof => {
+        | io::ErrorKind::ConnectionAborted => {
             format!("the server at {addr} went away (connection closed: {err})")
         }
+        io::ErrorKind::UnexpectedEof => format!(
+            "the server at {addr} closed the connection before we were done (see book chapter 5)"
+        ),
+        // A write with a timeout that could not hand a single byte to the OS in time: the
+        // buffers on both sides are full because the server does not read (chapter 5).
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => format!(
+            "the server at {addr} stopped reading: a write waited its whole timeout and the \
+             server took nothing (see book chapter 5)"
+        ),
         _ => format!("connection to {addr} failed: {err}"),
     }
+}
+
+/// `; it said: "…"` with what a server sent before it closed, escaped (no terminal control
+/// bytes, no `\r`, one line) and cut after 200 characters; empty if it sent nothing.
+///
+/// ```
+/// let said = net_basics::explain::server_said(b"busy\x1b[2J\r\n");
+/// assert_eq!(said, r#"; it said: "busy\u{1b}[2J""#);
+/// ```
+pub fn server_said(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes.trim_ascii());
+    if text.is_empty() {
+        return String::new();
+    }
+    let cut = text
+        .char_indices()
+        .nth(200)
+        .map_or(text.len(), |(at, _)| at);
+    let more = if cut < text.len() { "…" } else { "" };
+    format!("; it said: \"{}{more}\"", text[..cut].escape_debug())
 }
 
 /// Explains why a program stops when printing failed: the terminal, pipe or file that stdout
@@ -160,7 +320,7 @@ mod tests {
     #[test]
     fn every_startup_error_names_the_address_and_a_next_step() {
         let cases = [
-            (io::ErrorKind::AddrInUse, "already in use", "chapter 4"),
+            (io::ErrorKind::AddrInUse, "already in use", "chapter 3"),
             (io::ErrorKind::PermissionDenied, "well-known", "chapter 2"),
             (
                 io::ErrorKind::AddrNotAvailable,
@@ -183,6 +343,59 @@ mod tests {
     }
 
     #[test]
+    fn a_port_held_by_a_listener_says_how_to_find_it() {
+        let held = PortHolders {
+            listening: 1,
+            connections: 3,
+        };
+        for holders in [Some(held), None] {
+            let text = address_in_use(addr("127.0.0.1:8000"), holders);
+            assert!(text.contains("ss -ltnp 'sport = :8000'"), "{text}");
+            assert!(!text.contains("TIME_WAIT"), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_port_held_only_by_closing_connections_is_explained_as_time_wait() {
+        let holders = PortHolders {
+            listening: 0,
+            connections: 1,
+        };
+        let text = address_in_use(addr("127.0.0.1:8000"), Some(holders));
+        for needed in [
+            "no program listens on port 8000",
+            "TIME_WAIT",
+            "held by 1 connection of a server that ended",
+            "wait a minute",
+            "127.0.0.1:0",
+            "chapter 3",
+        ] {
+            assert!(text.contains(needed), "expected {needed:?} in: {text}");
+        }
+        assert!(
+            !text.contains("ss -ltnp"),
+            "ss -ltnp would print nothing here: {text}"
+        );
+    }
+
+    #[test]
+    fn the_port_table_sees_a_listener_of_this_process() {
+        if port_holders(1).is_none() {
+            return; // not Linux: no /proc/net/tcp, and the sentence says "listens" by default
+        }
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        let port = listener
+            .local_addr()
+            .expect("a bound listener has an address")
+            .port();
+        let holders = port_holders(port).expect("/proc/net/tcp was readable a moment ago");
+        assert_eq!(
+            holders.listening, 1,
+            "our own listener on port {port}: {holders:?}"
+        );
+    }
+
+    #[test]
     fn an_ipv4_mapped_address_is_explained_with_its_ipv4_form() {
         let text = bind_error(
             addr("[::ffff:127.0.0.1]:8000"),
@@ -199,10 +412,7 @@ mod tests {
 
     #[test]
     fn ipv6_suggestion_is_bracketed() {
-        let text = bind_error(
-            addr("[::1]:8000"),
-            &io::Error::from(io::ErrorKind::AddrInUse),
-        );
+        let text = address_in_use(addr("[::1]:8000"), None);
         assert!(text.contains("[::1]:0"), "{text}");
     }
 
@@ -229,11 +439,88 @@ mod tests {
     }
 
     #[test]
+    fn the_hint_never_suggests_an_address_the_server_refuses() {
+        // The server's IPv6 socket is IPv6-only: it cannot bind [::ffff:127.0.0.1]:P.
+        let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
+        let text = connect_error(addr("[::ffff:127.0.0.1]:9000"), &refused);
+        assert!(
+            text.ends_with("`cargo run --example 04_time_server -- 127.0.0.1:9000`"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn a_reset_means_the_server_went_away() {
         let text = connection_lost(
             addr("127.0.0.1:8000"),
             &io::Error::from(io::ErrorKind::ConnectionReset),
         );
         assert!(text.contains("went away"), "{text}");
+    }
+
+    #[test]
+    fn a_write_timeout_means_the_server_stopped_reading() {
+        for kind in [io::ErrorKind::WouldBlock, io::ErrorKind::TimedOut] {
+            let text = connection_lost(addr("127.0.0.1:8000"), &io::Error::from(kind));
+            assert!(text.contains("stopped reading"), "{kind:?}: {text}");
+        }
+    }
+
+    #[test]
+    fn what_a_server_said_is_escaped_on_one_line() {
+        assert_eq!(server_said(b" \r\n"), "");
+        let said = server_said(b"a\rb\nc\x1b[2J\xff");
+        assert_eq!(said, "; it said: \"a\\rb\\nc\\u{1b}[2J\u{fffd}\"");
+        let long = server_said(&[b'x'; 500]);
+        assert!(long.ends_with("x…\""), "cut after 200 characters: {long}");
+        assert_eq!(long.matches('x').count(), 200, "{long}");
+    }
+
+    #[test]
+    fn a_bad_address_says_what_is_wrong_with_it() {
+        let cases = [
+            (
+                "127.0.0.1:70000",
+                "ports go from 0 to 65535, and 70000 is past the end",
+            ),
+            ("[::1]:65536", "ports go from 0 to 65535"),
+            (
+                "127.0.0.1:99999999999999999999999",
+                "ports go from 0 to 65535",
+            ),
+            ("127.0.0.1:http", "the port \"http\" is not a whole number"),
+            ("127.0.0.1:-1", "is not a whole number"),
+            (
+                "127.0.0.1",
+                "there is no port; add one, as in 127.0.0.1:8000",
+            ),
+            ("::1:8000", "as in [::1:8000]:8000"),
+            ("localhost:8000", "names like localhost are not looked up"),
+            ("example.com", "names like localhost are not looked up"),
+            ("", "names like localhost are not looked up"),
+        ];
+        for (text, why) in cases {
+            let error = socket_address(text).expect_err(text);
+            assert!(
+                error.starts_with("expected an IP address and a port, such as 127.0.0.1:8000"),
+                "{text}: {error}"
+            );
+            assert!(error.contains(why), "{text}: expected {why:?} in: {error}");
+        }
+        assert_eq!(socket_address("0.0.0.0:65535"), Ok(addr("0.0.0.0:65535")));
+    }
+
+    #[test]
+    fn seconds_take_fractions_and_refuse_the_rest() {
+        assert_eq!(seconds("0.3"), Ok(Duration::from_millis(300)));
+        assert_eq!(seconds("60"), Ok(Duration::from_secs(60)));
+        assert_eq!(seconds("0"), Ok(Duration::ZERO));
+        for bad in ["-1", "NaN", "inf", "1e9", "", "1s"] {
+            let error = seconds(bad).expect_err(bad);
+            assert!(
+                error.contains("number of seconds from 0 to 86400"),
+                "{bad}: {error}"
+            );
+        }
     }
 }

@@ -13,13 +13,13 @@
 //! | **do** the exercises    | edit `exercises/exNN_*.rs` until `cargo test` is green; `cargo run` shows your progress |
 //! | **read** the book       | `mdbook serve book` and open <http://localhost:3000>                 |
 //!
-//! ## How the exercises are graded
+//! ## How the exercises are graded, and how your code runs
 //!
-//! Your work lives in `exercises/`, the reference answers in `solutions/`. Both are compiled as
-//! modules of this library ([`exercises`] and [`solutions`]), and the tests in `tests/exNN_*.rs`
-//! import neither by name: they import [`answers`], which points at your `exercises/` by default
-//! and at `solutions/` when the feature `solutions` is on. The same tests therefore grade you
-//! (`cargo test`) and prove the reference (`cargo test --features solutions`).
+//! Your work lives in `exercises/`, the reference answers in `solutions/`. Neither is part of
+//! this library: each test file `tests/exNN_*.rs` includes the one exercise file it grades (or,
+//! with the feature `solutions`, the reference), so a typo in one exercise breaks only its own
+//! tests. The examples include the exercises' pieces the same way: `cargo run --example
+//! 04_time_server --features mine` is the real server running your exercises 3 and 4.
 //!
 //! ## Shared building blocks
 //!
