@@ -33,8 +33,9 @@ use socket2::{Domain, Protocol, Socket, Type};
 ///
 /// ④ **Listen** makes the socket passive: from now on the OS completes the three-way handshake
 ///   with clients by itself. `backlog` bounds the queue of connections that completed the
-///   handshake but that the program has not accepted yet; while it is full, new clients wait.
-///   The OS may adjust it (Linux caps it at `net.core.somaxconn`).
+///   handshake but that the program has not accepted yet (Linux holds up to `backlog + 1`);
+///   while it is full, new clients wait. The OS may lower it (Linux caps it at
+///   `net.core.somaxconn`: 4096 by default since Linux 5.4, 128 before).
 ///
 /// The errors are those of the step that failed, unchanged, so the caller can explain them.
 pub fn open_listener(addr: SocketAddr, backlog: i32) -> io::Result<TcpListener> {
@@ -64,8 +65,8 @@ pub fn open_listener(addr: SocketAddr, backlog: i32) -> io::Result<TcpListener> 
 // ANCHOR: accept_one
 /// Waits for one client (step ⑤) and returns the new connected socket and the client's address.
 ///
-/// `accept` takes the oldest connection from the backlog queue — blocking until there is one —
-/// and returns a *new* socket for talking to that client. The listening socket is unchanged
+/// `accept` takes the oldest connection from the backlog queue — blocking until there is one, so
+/// the listener must stay blocking — and returns a *new* socket for talking to that client. The listening socket is unchanged
 /// and keeps listening, so a server calls `accept` again for the next client.
 pub fn accept_one(listener: &TcpListener) -> io::Result<(TcpStream, SocketAddr)> {
     listener.accept()
