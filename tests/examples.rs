@@ -19,6 +19,7 @@ fn line_matching(pattern: &str) -> predicates::str::RegexPredicate {
 
 /// A stdout with nobody reading it: the write end of a pipe whose read end is closed, as
 /// `| head -3` leaves it once head has exited. Every write to it fails with "Broken pipe".
+#[cfg(unix)] // `true`, a pipe nobody reads, /dev/full
 fn stdout_nobody_reads() -> Stdio {
     // `true` gets the read end as its stdin and exits at once; we keep only the write end.
     let mut reader = Command::new("true")
@@ -31,6 +32,7 @@ fn stdout_nobody_reads() -> Stdio {
 }
 
 /// Runs example `name` with `stdout` and checks that it stops with one sentence, exit code 1.
+#[cfg(unix)] // `true`, a pipe nobody reads, /dev/full
 fn stops_with_one_sentence_when_stdout_fails(name: &str, args: &[&str], stdout: Stdio, what: &str) {
     let mut child = Command::new(common::example(name))
         .args(args)
@@ -68,6 +70,7 @@ fn stops_with_one_sentence_when_stdout_fails(name: &str, args: &[&str], stdout: 
 }
 
 /// Both ways stdout can fail: a reader that went away, and a full disk (Linux's /dev/full).
+#[cfg(unix)] // `true`, a pipe nobody reads, /dev/full
 fn stops_when_stdout_is_gone_or_full(name: &str, args: &[&str]) {
     let what = "a pipe nobody reads (`| head` after head exited)";
     stops_with_one_sentence_when_stdout_fails(name, args, stdout_nobody_reads(), what);
@@ -125,6 +128,7 @@ fn ip_lookup_reaches_127_0_0_2_from_127_0_0_1() {
 }
 
 #[test]
+#[cfg(unix)]
 fn ip_lookup_stops_with_one_sentence_when_stdout_is_gone() {
     stops_when_stdout_is_gone_or_full("01_ip_lookup", &[]);
 }
@@ -226,6 +230,7 @@ fn port_ranges_without_ports_prints_the_lessons_answer_and_ianas_ranges() {
 }
 
 #[test]
+#[cfg(unix)]
 fn port_ranges_stops_with_one_sentence_when_stdout_is_gone() {
     stops_when_stdout_is_gone_or_full("02_port_ranges", &[]);
     stops_when_stdout_is_gone_or_full("02_port_ranges", &["80", "8000"]);
