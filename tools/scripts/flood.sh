@@ -75,8 +75,8 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 listening() { [[ -n $(ss -Hltn "sport = :$1") ]]; }
-tail_has() { tail -c 400 "$1" | grep -q "$2"; }
-lesson_drained() { [[ $(tail -c 200 "$1" | grep -c '^客户端时间为： $') -ge 2 ]]; }
+tail_has() { tail -c 400 "$1" 2>/dev/null | grep -q "$2"; }
+lesson_drained() { [[ $(tail -c 200 "$1" 2>/dev/null | grep -c '^客户端时间为： $') -ge 2 ]]; }
 
 # flood NAME: starts server NAME, floods it, lets it finish, stops it; sets SENT and PRINTED.
 flood() {
