@@ -125,8 +125,9 @@ pub enum Message {
     /// A well-formed timestamp.
     Timestamp(Timestamp),
     /// Bytes that are not a timestamp — a line, or the junk before the next timestamp: trimmed
-    /// of ASCII whitespace, escaped (printable, no control bytes, `\xNN` for bytes that are not
-    /// UTF-8) and shortened to [`SHOWN_CHARS`] characters.
+    /// of ASCII whitespace (space, tab, `\r`, `\n`, form feed; `"  hello\t"` shows as `hello`),
+    /// escaped (printable, no control bytes, `\xNN` for bytes that are not UTF-8) and shortened
+    /// to [`SHOWN_CHARS`] characters.
     NotATimestamp(String),
 }
 
