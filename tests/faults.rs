@@ -1,10 +1,13 @@
-//! Faults: the time server (`examples/04_time_server.rs`) under bad clients and failure.
+//! Faults: the time server (`examples/04_time_server.rs`, book chapter 4) and the time client
+//! (`examples/05_time_client.rs`, chapter 5) under bad peers and failure.
 //!
-//! Each test starts the real server on `127.0.0.1:0`, reads the port from its first line, and
-//! plays a client that misbehaves the way real networks do: it stays silent, it resets the
+//! Each server test starts the real server on `127.0.0.1:0`, reads the port from its first line,
+//! and plays a client that misbehaves the way real networks do: it stays silent, it resets the
 //! connection in the middle of a message, it splits a UTF-8 character across two writes, it
 //! comes with too many friends — or the server itself dies. The server must report what
-//! happened in one line and keep serving everyone else (book chapter 5).
+//! happened in one line and keep serving everyone else. The client tests play the bad server:
+//! one that refuses, closes without reading, never reads, or says something nasty. The client
+//! must end with one sentence and exit 1, never report success for what nobody read.
 //!
 //! Fast and bounded: every wait gives up after `common::PATIENCE`, no sleep is longer than a
 //! fraction of a second, and every process is killed and waited for, even when a test fails.
@@ -178,7 +181,7 @@ fn a_reset_in_the_middle_of_a_message_is_reported_and_the_server_goes_on() {
     drop(rude);
     let lines = server.until(
         "the server to report the client that reset the connection",
-        |line| line.starts_with(&format!("{rude_peer} disconnected after 0 timestamps")),
+        |line| line.starts_with(&format!("{rude_peer} disconnected")),
     );
     let rude_lines: Vec<&String> = lines
         .iter()
@@ -193,7 +196,11 @@ fn a_reset_in_the_middle_of_a_message_is_reported_and_the_server_goes_on() {
         rude_lines[0],
         &format!("{rude_peer} not a timestamp: \"{half}\""),
         "bytes received before a reset are reported like a message cut short by a close \
-         (chapter 5): nothing received goes unreported"
+         (chapter 4): nothing received goes unreported"
+    );
+    assert!(
+        rude_lines[1].to_lowercase().contains("reset"),
+        "the line about a client that reset its connection should say so: {lines:#?}"
     );
 
     let (mut next, next_peer) = client(server.addr);
@@ -224,7 +231,7 @@ fn a_utf8_character_split_across_two_writes_is_shown_whole() {
         report,
         &format!("{peer} not a timestamp: \"café\""),
         "a character split across two reads must be shown whole, not as two broken bytes: \
-         decode lines, not reads (chapter 5)"
+         decode lines, not reads (chapter 4)"
     );
     served(
         &server,
@@ -353,7 +360,7 @@ fn a_server_killed_with_clients_connected_can_restart_at_once_on_the_same_port()
     assert_eq!(
         restarted.addr, addr,
         "restarted on the same address it was given, right after the kill: the server must set \
-         SO_REUSEADDR (chapter 4)"
+         SO_REUSEADDR (chapter 3)"
     );
     let (mut fresh, fresh_peer) = client(addr);
     served(
@@ -364,4 +371,317 @@ fn a_server_killed_with_clients_connected_can_restart_at_once_on_the_same_port()
         "the restarted server serves new clients",
     );
     drop(clients);
+}
+
+// ─── The server: a silent client, a port held by TIME_WAIT (issue 12, faults 3 and 7) ───────
+
+#[test]
+fn a_silent_client_is_told_and_closed_after_the_idle_timeout_and_frees_its_place() {
+    let server = Server::start(&["--idle-timeout", "0.3", "--max-clients", "1"]);
+    let started = Instant::now();
+    let (mut silent, silent_peer) = client(server.addr);
+    let (closed, told) = read_until_closed(&mut silent);
+    let waited = started.elapsed();
+    assert!(
+        closed,
+        "with --idle-timeout 0.3 a client that sends nothing must be closed by the server, so a \
+         silent or half-open peer cannot hold a --max-clients place for ever (chapter 4)"
+    );
+    assert_eq!(
+        told, "closing: silent for 0.3 s (--idle-timeout)\n",
+        "the silent client should be told why, in one line"
+    );
+    assert!(
+        waited >= Duration::from_millis(250),
+        "closed after {waited:?}: the client should get its 0.3 s first"
+    );
+    server.until("the server's line about the silent client", |line| {
+        line == format!("{silent_peer} closed: silent for 0.3 s (--idle-timeout)")
+    });
+    // Its place (the only one) is free again: the next client is served.
+    let (mut next, next_peer) = client(server.addr);
+    served(
+        &server,
+        &mut next,
+        &next_peer,
+        1,
+        "after the silent client was closed",
+    );
+}
+
+#[test]
+fn the_idle_timeout_counts_silence_not_connection_time() {
+    let server = Server::start(&["--idle-timeout", "0.3"]);
+    let (mut talker, talker_peer) = client(server.addr);
+    // 0.6 s connected in all, but never more than 0.1 s silent: the server keeps it.
+    for _ in 0..6 {
+        send(&mut talker, timestamp_line().as_bytes());
+        thread::sleep(Duration::from_millis(100));
+    }
+    drop(talker);
+    let lines = server.until("the talker's disconnect", |line| {
+        line.starts_with(&format!("{talker_peer} disconnected"))
+    });
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some(format!("{talker_peer} disconnected after 6 timestamps").as_str()),
+        "a client that talks every 0.1 s must not be closed by --idle-timeout 0.3: {lines:#?}"
+    );
+}
+
+#[test]
+fn a_bad_idle_timeout_is_a_usage_error() {
+    for bad in ["-1", "soon", "1e9"] {
+        let output = common::example_command("04_time_server")
+            .args(["127.0.0.1:0", "--idle-timeout", bad])
+            .output()
+            .expect("the server starts");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "--idle-timeout {bad}: {stderr}"
+        );
+        assert!(
+            stderr.contains("expected a number of seconds from 0 to 86400"),
+            "--idle-timeout {bad} should say what it expects: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_port_held_only_by_connections_in_time_wait_is_explained() {
+    // The lesson's Python server sets no SO_REUSEADDR. Killed with a client connected, it leaves
+    // the port to connections in TIME_WAIT: no listener, yet our server cannot bind it.
+    let lesson_server = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+        .expect("create a socket");
+    lesson_server
+        .set_reuse_address(false)
+        .expect("SO_REUSEADDR off, like the lesson's server");
+    lesson_server
+        .bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .expect("bind a free port");
+    lesson_server.listen(1).expect("listen");
+    let addr = lesson_server
+        .local_addr()
+        .ok()
+        .and_then(|addr| addr.as_socket())
+        .expect("a bound socket has an address");
+    let connected = TcpStream::connect(addr).expect("connect to the lesson's server");
+    let (accepted, _) = lesson_server.accept().expect("accept");
+    drop(accepted); // the server's side closes first: it will hold TIME_WAIT
+    drop(connected);
+    drop(lesson_server);
+    thread::sleep(Duration::from_millis(50)); // let the closing handshake finish
+
+    let output = common::example_command("04_time_server")
+        .arg(addr.to_string())
+        .output()
+        .expect("the server starts");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if output.status.success() || !stderr.contains("already in use") {
+        return; // this OS let us bind over TIME_WAIT: nothing to explain
+    }
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    for needed in [
+        format!(
+            "{addr} is already in use, but no program listens on port {}",
+            addr.port()
+        ),
+        "TIME_WAIT".to_owned(),
+        "wait a minute".to_owned(),
+    ] {
+        assert!(
+            stderr.contains(&needed),
+            "with only TIME_WAIT connections on the port, `ss -ltnp` shows nothing: the message \
+             should say that no program listens, and explain TIME_WAIT ({needed:?} — chapter 3); \
+             got: {stderr}"
+        );
+    }
+    assert!(
+        !stderr.contains("ss -ltnp"),
+        "ss -ltnp would print nothing: {stderr}"
+    );
+}
+
+#[test]
+fn a_port_past_65535_is_explained_by_server_and_client() {
+    for program in ["04_time_server", "05_time_client"] {
+        let output = common::example_command(program)
+            .arg("127.0.0.1:70000")
+            .output()
+            .expect("the example starts");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{program}: {stderr}");
+        assert!(
+            stderr.contains("ports go from 0 to 65535, and 70000 is past the end"),
+            "{program} 127.0.0.1:70000 should say that ports end at 65535 (chapter 2): {stderr}"
+        );
+    }
+}
+
+// ─── The client against bad servers (issue 12, faults 4, 5 and 6) ──────────────────────────
+
+/// A one-connection server run by the test: `serve` gets the accepted connection.
+fn test_server(
+    serve: impl FnOnce(TcpStream) + Send + 'static,
+) -> (SocketAddr, thread::JoinHandle<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    let handle = thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("accept the client");
+        serve(stream);
+    });
+    (addr, handle)
+}
+
+/// Runs the client to its end (at most PATIENCE); returns its exit code and stderr.
+fn run_client(addr: SocketAddr, extra: &[&str]) -> (Option<i32>, String) {
+    let child = common::example_command("05_time_client")
+        .arg(addr.to_string())
+        .args(extra)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the client starts");
+    let (status, stderr) = common::exit_and_stderr(child, "the client");
+    (status.code(), stderr)
+}
+
+#[test]
+fn a_client_refused_for_max_clients_exits_1_with_the_servers_reason() {
+    let server = Server::start(&["--max-clients", "1"]);
+    let (mut first, first_peer) = client(server.addr);
+    served(
+        &server,
+        &mut first,
+        &first_peer,
+        1,
+        "the one place is taken",
+    );
+    let (code, stderr) = run_client(server.addr, &["--count", "1"]);
+    assert_eq!(
+        code,
+        Some(1),
+        "a client the server refused must not exit 0: a successful write only means the OS took \
+         the bytes (chapter 5); stderr: {stderr:?}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    assert!(
+        stderr.contains("server busy") && stderr.contains("--max-clients"),
+        "the client should show why the server refused it: {stderr:?}"
+    );
+}
+
+#[test]
+fn a_client_whose_server_closes_without_reading_exits_1() {
+    let (addr, server) = test_server(drop); // accept, then close at once without reading
+    let (code, stderr) = run_client(addr, &["--count", "1"]);
+    server.join().expect("the test server ends");
+    assert_eq!(
+        code,
+        Some(1),
+        "the server closed without reading our timestamp: after its last message the client \
+         must close its sending side and wait for the server's close, so this is an error \
+         (chapter 5); stderr: {stderr:?}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+}
+
+#[test]
+fn a_client_whose_server_never_reads_gives_up_after_its_write_timeout() {
+    // A server that accepts and never reads. A small receive buffer fills quickly; then the
+    // client's writes wait — for ever, without a write timeout.
+    let listener = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+        .expect("create a socket");
+    listener
+        .set_recv_buffer_size(4096)
+        .expect("a small receive buffer");
+    listener
+        .bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .expect("bind a free port");
+    listener.listen(1).expect("listen");
+    let addr = listener
+        .local_addr()
+        .ok()
+        .and_then(|addr| addr.as_socket())
+        .expect("a bound socket has an address");
+    let (done, finished) = mpsc::channel::<()>();
+    let server = thread::spawn(move || {
+        let accepted = listener.accept().expect("accept the client");
+        let _ = finished.recv_timeout(PATIENCE); // hold the connection open, never read
+        drop(accepted);
+    });
+    let started = Instant::now();
+    let (code, stderr) = run_client(addr, &["--interval", "0", "--write-timeout", "0.3"]);
+    let took = started.elapsed();
+    drop(done);
+    server.join().expect("the test server ends");
+    assert_eq!(code, Some(1), "stderr: {stderr:?}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    assert!(
+        stderr.contains(&format!("the server at {addr} stopped reading")),
+        "a write that times out means the server stopped reading (chapter 5): {stderr:?}"
+    );
+    assert!(took < PATIENCE, "gave up after {took:?}");
+}
+
+#[test]
+fn what_a_server_says_is_shown_escaped() {
+    let (addr, server) = test_server(|mut stream| {
+        let mut first = [0u8; 20];
+        let _ = stream.read_exact(&mut first); // the client's first timestamp and its \n
+        let _ = stream.write_all(b"\x1b[2J\rgo away\x07\n");
+    }); // closed here, with the client's next messages unread
+    let (code, stderr) = run_client(addr, &["--count", "50", "--interval", "0.02"]);
+    server.join().expect("the test server ends");
+    assert_eq!(code, Some(1), "stderr: {stderr:?}");
+    assert!(
+        !stderr.contains('\x1b') && !stderr.contains('\r') && !stderr.contains('\x07'),
+        "a server's words must reach the terminal escaped — never a raw escape sequence (this \
+         one clears the screen) or carriage return: {stderr:?}"
+    );
+    assert!(
+        stderr.contains(r#"it said: "\u{1b}[2J\rgo away\u{7}""#),
+        "the server's words should be shown, escaped: {stderr:?}"
+    );
+}
+
+// ─── A closed stdout (issue 12, fault 1 for 04 and 05) ─────────────────────────────────────
+
+#[test]
+fn the_server_stops_with_one_sentence_when_its_stdout_closes() {
+    let mut command = common::example_command("04_time_server");
+    command.arg("127.0.0.1:0");
+    let (child, first) = common::spawn_then_close_stdout(command);
+    let addr: SocketAddr = first
+        .strip_prefix("listening on ")
+        .and_then(|addr| addr.parse().ok())
+        .unwrap_or_else(|| panic!("expected `listening on ADDR`, got {first:?}"));
+    // Its next line (this client's `connected`) has nowhere to go.
+    let _client = TcpStream::connect(addr).expect("connect");
+    let (status, stderr) = common::exit_and_stderr(child, "the server with a closed stdout");
+    assert_eq!(status.code(), Some(1), "stderr: {stderr:?}");
+    assert!(
+        stderr.starts_with("stopping: cannot print") && !stderr.contains("panicked"),
+        "one sentence (explain::cannot_print), never a panic: {stderr:?}"
+    );
+}
+
+#[test]
+fn the_client_stops_with_one_sentence_when_its_stdout_closes() {
+    let server = Server::start(&[]);
+    let mut command = common::example_command("05_time_client");
+    command.args([&server.addr.to_string(), "--interval", "0.05"]);
+    let (child, first) = common::spawn_then_close_stdout(command);
+    assert!(first.starts_with("connected to "), "first line: {first:?}");
+    let (status, stderr) = common::exit_and_stderr(child, "the client with a closed stdout");
+    assert_eq!(status.code(), Some(1), "stderr: {stderr:?}");
+    assert!(
+        stderr.starts_with("stopping: cannot print") && !stderr.contains("panicked"),
+        "one sentence (explain::cannot_print), never a panic: {stderr:?}"
+    );
 }

@@ -151,3 +151,51 @@ fn read_lines(stdout: ChildStdout) -> Receiver<String> {
     });
     receiver
 }
+
+/// Starts `command` with stdout piped, reads its first stdout line, then closes the read end
+/// of the pipe — like `| head -1` exiting. Returns the child (stderr piped) and that line.
+pub fn spawn_then_close_stdout(mut command: Command) -> (Child, String) {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("the example binary starts");
+    let stdout = child.stdout.take().expect("stdout was piped");
+    let (sender, receiver) = mpsc::channel();
+    thread::spawn(move || {
+        let mut first = String::new();
+        let mut reader = BufReader::new(stdout);
+        let _ = reader.read_line(&mut first);
+        let _ = sender.send(first);
+        // `reader` (the pipe's read end) is dropped here: the next print fails (EPIPE).
+    });
+    let first = receiver.recv_timeout(PATIENCE).unwrap_or_else(|_| {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("waited {PATIENCE:?} for the first line of output")
+    });
+    (child, first.trim_end().to_owned())
+}
+
+/// Waits at most [`PATIENCE`] for `child` to exit by itself and returns its status and stderr;
+/// kills it and fails the test naming `what` if it is still running then.
+pub fn exit_and_stderr(mut child: Child, what: &str) -> (ExitStatus, String) {
+    let give_up = Instant::now() + PATIENCE;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the process can be polled") {
+            break status;
+        }
+        if Instant::now() >= give_up {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still running after {PATIENCE:?}; it must stop by itself");
+        }
+        thread::sleep(Duration::from_millis(10));
+    };
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    (status, stderr)
+}
