@@ -12,9 +12,29 @@ use std::time::{Duration, Instant};
 use assert_cmd::prelude::*;
 use predicates::prelude::*;
 
-/// A regular expression over the whole output, one line at a time (`(?m)`: `^`/`$` are lines).
-fn line_matching(pattern: &str) -> predicates::str::RegexPredicate {
-    predicate::str::is_match(format!("(?m){pattern}")).expect("the test's pattern is valid")
+/// Some line of the output has these words, in this order, next to each other (spaces between
+/// words do not matter). `*` at the end of a word matches any rest: `127.0.0.1/*`.
+fn line_with(words: &[&str]) -> impl Predicate<str> {
+    let words: Vec<String> = words.iter().map(|word| word.to_string()).collect();
+    let shown = words.join(" ");
+    predicate::function(move |output: &str| {
+        output.lines().any(|line| {
+            let got: Vec<&str> = line.split_whitespace().collect();
+            got.windows(words.len()).any(|window| {
+                window
+                    .iter()
+                    .zip(&words)
+                    .all(|(got, want)| match want.strip_suffix('*') {
+                        Some(prefix) => got.starts_with(prefix),
+                        None => got == want,
+                    })
+            })
+        })
+    })
+    // The name shows in a failure report; a test runs briefly, so leaking it costs nothing.
+    .fn_name(Box::leak(
+        format!("a line with the words `{shown}`").into_boxed_str(),
+    ))
 }
 
 /// A stdout with nobody reading it: the write end of a pipe whose read end is closed, as
@@ -87,9 +107,10 @@ fn ip_lookup() -> Command {
 
 #[test]
 fn ip_lookup_lists_the_loopback_address_as_loopback() {
-    ip_lookup().assert().success().stdout(line_matching(
-        r"^\s+\S+\s+IPv4\s+127\.0\.0\.1/\d+\s+loopback$",
-    ));
+    ip_lookup()
+        .assert()
+        .success()
+        .stdout(line_with(&["IPv4", "127.0.0.1/*", "loopback"]));
 }
 
 #[test]
@@ -98,9 +119,9 @@ fn ip_lookup_explains_the_kinds_it_shows() {
         .assert()
         .success()
         .stdout(predicate::str::contains("What these kinds mean:"))
-        .stdout(line_matching(
-            r"^\s+loopback\s+this machine talking to itself",
-        ));
+        .stdout(line_with(&[
+            "loopback", "this", "machine", "talking", "to", "itself;",
+        ]));
 }
 
 #[test]
@@ -142,9 +163,12 @@ fn ip_lookup_rejects_a_name_with_one_sentence_and_exit_code_2() {
         .assert()
         .code(2)
         .stdout(predicate::str::is_empty())
-        .stderr(line_matching(
-            r#"\Aerror: invalid value 'example\.com' for '\[TARGET\]': "example\.com" is not an IP address — .*\(names are not looked up here\)$"#,
-        ))
+        .stderr(predicate::function(|err: &str| {
+            let first = err.lines().next().unwrap_or_default();
+            first.starts_with(
+                "error: invalid value 'example.com' for '[TARGET]': \"example.com\" is not an IP address — ",
+            ) && first.ends_with("(names are not looked up here)")
+        }))
         .stderr(predicate::str::contains("panicked").not());
 }
 
@@ -170,9 +194,9 @@ fn port_ranges_classifies_80_8000_and_65535() {
         .args(["80", "8000", "65535"])
         .assert()
         .success()
-        .stdout(line_matching(r"^\s+80\s+well-known\s+system\s+http"))
-        .stdout(line_matching(r"^\s+8000\s+dynamic\s+user\s"))
-        .stdout(line_matching(r"^\s+65535\s+dynamic\s+dynamic\s"));
+        .stdout(line_with(&["80", "well-known", "system", "http"]))
+        .stdout(line_with(&["8000", "dynamic", "user"]))
+        .stdout(line_with(&["65535", "dynamic", "dynamic"]));
 }
 
 #[test]
@@ -213,19 +237,24 @@ fn port_ranges_without_ports_prints_the_lessons_answer_and_ianas_ranges() {
         .assert()
         .success()
         .stdout(predicate::str::contains("The lesson's answer, two ranges:"))
-        .stdout(line_matching(r"^\s+0–1023\s+well-known"))
-        .stdout(line_matching(r"^\s+1024–65535\s+dynamic"))
+        .stdout(line_with(&["0–1023", "well-known"]))
+        .stdout(line_with(&["1024–65535", "dynamic"]))
         .stdout(predicate::str::contains("IANA's three ranges (RFC 6335)"))
-        .stdout(line_matching(r"^\s+0–1023\s+system"))
-        .stdout(line_matching(r"^\s+1024–49151\s+user"))
-        .stdout(line_matching(r"^\s+49152–65535\s+dynamic"))
-        .stdout(line_matching(r"^\s+443\s+well-known.*https"))
+        .stdout(line_with(&["0–1023", "system"]))
+        .stdout(line_with(&["1024–49151", "user"]))
+        .stdout(line_with(&["49152–65535", "dynamic"]))
+        .stdout(line_with(&["443", "well-known"]))
+        .stdout(predicate::str::contains("https"))
         // 1024–49151 are registered ports, not "free": the lesson's advice is not a fact.
         .stdout(predicate::str::contains("free for your own programs").not());
     if cfg!(target_os = "linux") {
-        assert.stdout(line_matching(
-            r"^Ephemeral ports \(for clients\) here: \d+–\d+$",
-        ));
+        assert.stdout(line_with(&[
+            "Ephemeral",
+            "ports",
+            "(for",
+            "clients)",
+            "here:",
+        ]));
     }
 }
 
@@ -269,9 +298,18 @@ fn port_ranges_check_free_sees_a_free_port() {
         .args(["--check-free", &port.to_string()])
         .assert()
         .success()
-        .stdout(line_matching(&format!(
-            r"^127\.0\.0\.1:{port} is free: a TCP server could listen there now$"
-        )))
+        .stdout(line_with(&[
+            &format!("127.0.0.1:{port}"),
+            "is",
+            "free:",
+            "a",
+            "TCP",
+            "server",
+            "could",
+            "listen",
+            "there",
+            "now",
+        ]))
         .stdout(predicate::str::contains("in use").not());
 }
 
@@ -281,9 +319,8 @@ fn port_ranges_check_free_explains_port_0() {
         .args(["--check-free", "0"])
         .assert()
         .success()
-        .stdout(line_matching(
-            r"^port 0 is not a real port: .* it gave 127\.0\.0\.1:\d+$",
-        ));
+        .stdout(line_with(&["port", "0", "is", "not", "a", "real", "port:"]))
+        .stdout(line_with(&["gave", "127.0.0.1:*"]));
 }
 
 #[test]
