@@ -33,3 +33,22 @@ pub mod time_protocol;
 /// The book's pages as doctests: `cargo test` compiles every Rust snippet in `book/src/`.
 #[cfg(doctest)]
 mod book_doctests;
+
+// For cargo-mutants only (CONTRIBUTING.md, "Mutation testing"): it finds the files to mutate by
+// following `mod` items, and the solutions are not modules of this library. `cfg(any())` is never
+// true, so these are never compiled; the exercise tests include the same files by `#[path]`.
+#[cfg(any())]
+#[path = "../solutions/ex01_ip_lookup.rs"]
+mod ex01_ip_lookup;
+#[cfg(any())]
+#[path = "../solutions/ex02_port_ranges.rs"]
+mod ex02_port_ranges;
+#[cfg(any())]
+#[path = "../solutions/ex03_socket2_listener.rs"]
+mod ex03_socket2_listener;
+#[cfg(any())]
+#[path = "../solutions/ex04_time_server.rs"]
+mod ex04_time_server;
+#[cfg(any())]
+#[path = "../solutions/ex05_time_client.rs"]
+mod ex05_time_client;
