@@ -44,15 +44,25 @@ impl Running {
                 }
             }
         });
-        Running { child, lines, seen: Vec::new() }
+        Running {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
     }
 
     /// The next line, within `WAIT`, or a failure that says what was expected.
     fn line(&mut self, expecting: &str) -> String {
         let line = self.lines.recv_timeout(WAIT).unwrap_or_else(|_| {
-            panic!("no line {expecting:?} within {WAIT:?}; printed so far: {:#?}", self.seen)
+            panic!(
+                "no line {expecting:?} within {WAIT:?}; printed so far: {:#?}",
+                self.seen
+            )
         });
-        assert!(line.contains(expecting), "expected a line with {expecting:?}, got {line:?}");
+        assert!(
+            line.contains(expecting),
+            "expected a line with {expecting:?}, got {line:?}"
+        );
         self.seen.push(line.clone());
         line
     }
@@ -61,7 +71,10 @@ impl Running {
     fn port(&mut self) -> String {
         let line = self.line("127.0.0.1:");
         let at = line.find("127.0.0.1:").unwrap() + "127.0.0.1:".len();
-        line[at..].chars().take_while(char::is_ascii_digit).collect()
+        line[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect()
     }
 
     /// Nothing printed for `quiet` (the listing is waiting, as the book says).
@@ -84,14 +97,22 @@ impl Running {
             if let Some(status) = self.child.try_wait().unwrap() {
                 break status;
             }
-            assert!(start.elapsed() < WAIT, "the listing did not exit within {WAIT:?}");
+            assert!(
+                start.elapsed() < WAIT,
+                "the listing did not exit within {WAIT:?}"
+            );
             thread::sleep(Duration::from_millis(10));
         };
         while let Ok(line) = self.lines.recv_timeout(Duration::from_millis(500)) {
             self.seen.push(line);
         }
         let mut stderr = String::new();
-        self.child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
         (self.seen, status.code(), stderr)
     }
 }
@@ -127,13 +148,16 @@ fn output(name: &str, server_port: Option<&str>, lines: &[String]) {
         rest = &after[digits.len()..];
     }
     out.push_str(rest);
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("output").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("output")
+        .join(name);
     if std::env::var_os("UPDATE_LISTINGS").is_some() {
         std::fs::write(&path, &out).unwrap();
     } else {
         let shown = std::fs::read_to_string(&path).unwrap_or_default();
         assert_eq!(
-            shown, out,
+            shown,
+            out,
             "{} (shown in the book) differs from what the listing printed now; \
              rerun with UPDATE_LISTINGS=1 if the change is intended",
             path.display()
@@ -141,23 +165,25 @@ fn output(name: &str, server_port: Option<&str>, lines: &[String]) {
     }
 }
 
-/// Local times the client listings sent, each replaced by T0 + k s (k in order of sending).
+/// Local times the client listings sent: each distinct one, in order of appearance, becomes
+/// T0 + k s (the listings send one a second, so k counts seconds).
 fn normalise_times(text: &str) -> String {
+    let mut seen: HashMap<&str, String> = HashMap::new();
     let mut out = String::new();
-    let (mut i, mut k) = (0, 0);
+    let mut i = 0;
     while i < text.len() {
-        let candidate = text.get(i..i + 19).map(str::as_bytes);
+        let candidate = text.get(i..i + 19);
         let is_time = candidate.is_some_and(|c| {
-            c.iter().enumerate().all(|(j, b)| match j {
-                4 | 7 => *b == b'-',
-                10 => *b == b' ',
-                13 | 16 => *b == b':',
+            c.bytes().enumerate().all(|(j, b)| match j {
+                4 | 7 => b == b'-',
+                10 => b == b' ',
+                13 | 16 => b == b':',
                 _ => b.is_ascii_digit(),
             })
         });
-        if is_time {
-            out.push_str(&format!("2026-11-25 09:50:{k:02}"));
-            k += 1;
+        if let (true, Some(time)) = (is_time, candidate) {
+            let next = format!("2026-11-25 09:50:{:02}", seen.len());
+            out.push_str(seen.entry(time).or_insert(next));
             i += 19;
         } else {
             let c = text[i..].chars().next().unwrap();
@@ -227,7 +253,11 @@ fn listing_04_03_lines_work_and_the_lessons_client_gets_nothing_until_it_leaves(
     }
     drop(client);
     server.line(&format!("client time: {T0}{T1}{T2}"));
-    output("listing_04_03-no-delimiter.txt", Some(&port), &server.exits().0);
+    output(
+        "listing_04_03-no-delimiter.txt",
+        Some(&port),
+        &server.exits().0,
+    );
 }
 
 #[test]
@@ -321,21 +351,27 @@ fn receive(listener: &TcpListener, want: usize) -> String {
 fn listing_05_01_sends_timestamps_with_no_end_mark() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
-    let mut client = Running::start(env!("CARGO_BIN_EXE_listing_05_01"), &[&addr, "0.2"]);
+    let mut client = Running::start(env!("CARGO_BIN_EXE_listing_05_01"), &[&addr, "1"]);
     let received = receive(&listener, 3 * 19);
     client.line("connected to the server");
     let lines = client.stop();
     let mut shown = lines.clone();
     shown.push(String::new());
-    shown.push(format!("the server received, in 3 × 19 bytes: {received:?}"));
-    output("listing_05_01.txt", None, &[normalise_times(&shown.join("\n"))]);
+    shown.push(format!(
+        "the server received, in 3 × 19 bytes: {received:?}"
+    ));
+    output(
+        "listing_05_01.txt",
+        None,
+        &[normalise_times(&shown.join("\n"))],
+    );
 }
 
 #[test]
 fn listing_05_02_ends_each_timestamp_and_explains_a_refused_connection() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
-    let client = Running::start(env!("CARGO_BIN_EXE_listing_05_02"), &[&addr, "3", "0.1"]);
+    let client = Running::start(env!("CARGO_BIN_EXE_listing_05_02"), &[&addr, "3", "1"]);
     let received = receive(&listener, 3 * 20);
     let (lines, code, _) = client.exits();
     assert_eq!(code, Some(0));
@@ -346,9 +382,17 @@ fn listing_05_02_ends_each_timestamp_and_explains_a_refused_connection() {
     output("listing_05_02.txt", None, &[shown]);
 
     // No server: a port that was free a moment ago.
-    let free = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+    let free = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .to_string();
     let client = Running::start(env!("CARGO_BIN_EXE_listing_05_02"), &[&free, "3", "0.1"]);
     let (_, code, stderr) = client.exits();
     assert_eq!(code, Some(1), "a refused connection exits with 1");
-    output("listing_05_02-refused.txt", None, &[stderr.trim_end().replace(&free, "127.0.0.1:8000")]);
+    output(
+        "listing_05_02-refused.txt",
+        None,
+        &[stderr.trim_end().replace(&free, "127.0.0.1:8000")],
+    );
 }

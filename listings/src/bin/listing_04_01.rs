@@ -6,7 +6,9 @@ use socket2::{Domain, Socket, Type};
 
 fn main() -> std::io::Result<()> {
     // The lesson listens on 127.0.0.1:8000; the book's tests pass another address.
-    let addr = std::env::args().nth(1).unwrap_or("127.0.0.1:8000".to_string());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or("127.0.0.1:8000".to_string());
     let addr: SocketAddr = addr.parse().expect("an address such as 127.0.0.1:8000");
 
     // ① a listening socket: IPv4, TCP — socket.socket(AF_INET, SOCK_STREAM)

@@ -3,7 +3,9 @@ use std::io::Read;
 use std::net::TcpListener;
 
 fn main() -> std::io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or("127.0.0.1:8000".to_string());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or("127.0.0.1:8000".to_string());
     // ①–④ in one call (chapter 3): socket, SO_REUSEADDR, bind, listen.
     let listener = TcpListener::bind(addr)?;
     println!("waiting for a client on {}...", listener.local_addr()?);
@@ -19,6 +21,9 @@ fn main() -> std::io::Result<()> {
             return Ok(());
         }
         // Any bytes, any size: show them as text, escaping what is not UTF-8.
-        println!("client time: {}", String::from_utf8_lossy(&buffer[..received]));
+        println!(
+            "client time: {}",
+            String::from_utf8_lossy(&buffer[..received])
+        );
     }
 }

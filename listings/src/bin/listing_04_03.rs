@@ -3,7 +3,9 @@ use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 
 fn main() -> std::io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or("127.0.0.1:8000".to_string());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or("127.0.0.1:8000".to_string());
     let listener = TcpListener::bind(addr)?;
     println!("waiting for a client on {}...", listener.local_addr()?);
     let (client, peer) = listener.accept()?;

@@ -5,7 +5,9 @@ use std::net::TcpListener;
 use net_basics::time_protocol::TimestampDecoder;
 
 fn main() -> std::io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or("127.0.0.1:8000".to_string());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or("127.0.0.1:8000".to_string());
     let listener = TcpListener::bind(addr)?;
     println!("waiting for a client on {}...", listener.local_addr()?);
     let (mut client, peer) = listener.accept()?;

@@ -6,7 +6,9 @@ use std::thread;
 use net_basics::time_protocol::TimestampDecoder;
 
 fn main() -> io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or("127.0.0.1:8000".to_string());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or("127.0.0.1:8000".to_string());
     let listener = TcpListener::bind(addr)?;
     println!("listening on {}", listener.local_addr()?);
     loop {

@@ -12,16 +12,26 @@ static CONNECTED: AtomicUsize = AtomicUsize::new(0);
 fn main() -> io::Result<()> {
     let mut args = std::env::args().skip(1);
     let addr = args.next().unwrap_or("127.0.0.1:8000".to_string());
-    let max: usize = args.next().map_or(100, |n| n.parse().expect("a number of clients"));
-    let idle: f64 = args.next().map_or(60.0, |s| s.parse().expect("a number of seconds"));
+    let max: usize = args
+        .next()
+        .map_or(100, |n| n.parse().expect("a number of clients"));
+    let idle: f64 = args
+        .next()
+        .map_or(60.0, |s| s.parse().expect("a number of seconds"));
     let listener = TcpListener::bind(addr)?;
-    println!("listening on {} (at most {max} clients)", listener.local_addr()?);
+    println!(
+        "listening on {} (at most {max} clients)",
+        listener.local_addr()?
+    );
     loop {
         let (mut client, peer) = listener.accept()?;
         // A thread per client costs memory: past the bound, say why and close.
         if CONNECTED.fetch_add(1, SeqCst) >= max {
             CONNECTED.fetch_sub(1, SeqCst);
-            let _ = writeln!(client, "server busy: {max} clients already; try again later");
+            let _ = writeln!(
+                client,
+                "server busy: {max} clients already; try again later"
+            );
             println!("[{peer}] refused: {max} clients already");
             continue;
         }
@@ -31,7 +41,9 @@ fn main() -> io::Result<()> {
         thread::spawn(move || {
             let why = match serve(client, peer) {
                 Ok(()) => "end of stream".to_string(),
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => format!("silent for {idle} s"),
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                    format!("silent for {idle} s")
+                }
                 Err(err) => err.to_string(),
             };
             CONNECTED.fetch_sub(1, SeqCst); // the place is free again

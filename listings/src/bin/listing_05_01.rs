@@ -10,7 +10,9 @@ fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     // The lesson connects to 127.0.0.1:8000 and waits 1 s; the book's tests pass others.
     let addr = args.next().unwrap_or("127.0.0.1:8000".to_string());
-    let pause: f64 = args.next().map_or(1.0, |s| s.parse().expect("a number of seconds"));
+    let pause: f64 = args
+        .next()
+        .map_or(1.0, |s| s.parse().expect("a number of seconds"));
 
     // ① a socket and ② connect — client.connect(('127.0.0.1', 8000))
     let mut client = TcpStream::connect(addr)?;

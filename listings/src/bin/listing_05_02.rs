@@ -10,8 +10,12 @@ use chrono::Local;
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let addr = args.next().unwrap_or("127.0.0.1:8000".to_string());
-    let count: u32 = args.next().map_or(5, |n| n.parse().expect("a number of timestamps"));
-    let pause: f64 = args.next().map_or(1.0, |s| s.parse().expect("a number of seconds"));
+    let count: u32 = args
+        .next()
+        .map_or(5, |n| n.parse().expect("a number of timestamps"));
+    let pause: f64 = args
+        .next()
+        .map_or(1.0, |s| s.parse().expect("a number of seconds"));
     match send(&addr, count, Duration::from_secs_f64(pause)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
