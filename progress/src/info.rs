@@ -35,31 +35,18 @@ impl Exercise {
     /// The chapter in the built book: `book/book/02-ports.html`, or with `zh` the Chinese
     /// edition's `book/book/zh-CN/02-ports.html`.
     pub fn chapter_html(&self, zh: bool) -> String {
-        let page = Path::new(&self.chapter_file)
-            .with_extension("html")
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        format!("book/book/{}{page}", if zh { "zh-CN/" } else { "" })
+        let page = self.chapter_file.rsplit('/').next().unwrap_or("");
+        let page = page.strip_suffix(".md").unwrap_or(page);
+        format!("book/book/{}{page}.html", if zh { "zh-CN/" } else { "" })
     }
 }
 
-const KEYS: [&str; 9] = [
-    "stem",
-    "chapter",
-    "chapter_file",
-    "topic",
-    "topic_zh",
-    "title",
-    "title_zh",
-    "hint",
-    "hint_zh",
-];
+const KEYS: &str = "stem chapter chapter_file topic topic_zh title title_zh hint hint_zh";
 
 /// Reads and checks `info.toml`.
 pub fn load(path: &Path) -> Result<Vec<Exercise>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    let text = std::fs::read_to_string(path);
+    let text = text.map_err(|error| format!("cannot read {}: {error}", path.display()))?;
     parse(&text).map_err(|error| format!("{}: {error}", path.display()))
 }
 
@@ -67,138 +54,93 @@ pub fn load(path: &Path) -> Result<Vec<Exercise>, String> {
 pub fn parse(text: &str) -> Result<Vec<Exercise>, String> {
     let mut tables: Vec<(usize, Vec<(&str, String)>)> = Vec::new();
     for (index, line) in text.lines().enumerate() {
-        let number = index + 1;
-        let at = |why: &str| format!("line {number}: {why}");
+        let at = |why: String| format!("line {}: {why}", index + 1);
         let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
         if line == "[[exercises]]" {
-            tables.push((number, Vec::new()));
+            tables.push((index + 1, Vec::new()));
+            continue;
+        } else if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let (key, value) = line
-            .split_once('=')
-            .ok_or_else(|| at("expected `[[exercises]]` or `key = value`"))?;
+        let Some((key, value)) = line.split_once('=') else {
+            return Err(at("expected `[[exercises]]` or `key = value`".into()));
+        };
         let key = key.trim();
-        if !KEYS.contains(&key) {
-            return Err(at(&format!(
-                "unknown key `{key}` (known: {})",
-                KEYS.join(", ")
-            )));
-        }
-        let (_, table) = tables
-            .last_mut()
-            .ok_or_else(|| at("a key before the first `[[exercises]]`"))?;
-        if table.iter().any(|(seen, _)| *seen == key) {
-            return Err(at(&format!("`{key}` given twice in one exercise")));
-        }
-        table.push((key, value_of(value.trim()).map_err(|why| at(&why))?));
-    }
-    let mut exercises = Vec::new();
-    for (position, (line, mut table)) in tables.into_iter().enumerate() {
-        let number = position + 1;
-        let mut take = |key: &str| match table.iter().position(|(seen, _)| *seen == key) {
-            Some(found) => Ok(table.swap_remove(found).1),
-            None => Err(format!("line {line}: exercise {number} has no `{key}`")),
+        let Some((_, table)) = tables.last_mut() else {
+            return Err(at("a key before the first `[[exercises]]`".into()));
         };
-        let stem = take("stem")?;
-        let chapter = take("chapter")?;
-        let exercise = Exercise {
-            number,
-            chapter: chapter.parse().map_err(|_| {
-                format!("line {line}: `chapter` must be a whole number, not {chapter:?}")
-            })?,
-            chapter_file: take("chapter_file")?,
-            topic: Text {
-                en: take("topic")?,
-                zh: take("topic_zh")?,
-            },
-            title: Text {
-                en: take("title")?,
-                zh: take("title_zh")?,
-            },
-            hint: Text {
-                en: take("hint")?,
-                zh: take("hint_zh")?,
-            },
-            stem,
-        };
-        // One number per step: exercise N is exNN_… and chapter N, in book/src/0N-….
-        let prefix = format!("ex{number:02}_");
-        let page = format!("book/src/{number:02}-");
-        if !exercise.stem.starts_with(&prefix)
-            || exercise.chapter != number
-            || !exercise.chapter_file.starts_with(&page)
-        {
-            return Err(format!(
-                "line {line}: exercise {number} must have a stem starting with `{prefix}`, \
-                 chapter = {number} and a chapter_file starting with `{page}`"
-            ));
+        if !KEYS.split(' ').any(|known| known == key) {
+            return Err(at(format!("unknown key `{key}` (known: {KEYS})")));
+        } else if table.iter().any(|(seen, _)| *seen == key) {
+            return Err(at(format!("`{key}` given twice in one exercise")));
         }
-        exercises.push(exercise);
+        table.push((key, value_of(value.trim()).map_err(at)?));
     }
-    if exercises.is_empty() {
+    if tables.is_empty() {
         return Err("no `[[exercises]]` table".to_string());
     }
-    Ok(exercises)
+    let exercises = tables.iter().enumerate();
+    exercises.map(|(index, (line, table))| exercise(index + 1, *line, table)).collect()
 }
 
-/// A value: a whole number (kept as its digits), a "basic string" or a 'literal string',
-/// optionally followed by a `# comment`.
-fn value_of(text: &str) -> Result<String, String> {
-    let after = |rest: &str| {
-        let rest = rest.trim_start();
-        if rest.is_empty() || rest.starts_with('#') {
-            Ok(())
-        } else {
-            Err(format!("unexpected {rest:?} after the value"))
-        }
+/// Exercise `number`, from the table that starts on `line`.
+fn exercise(number: usize, line: usize, table: &[(&str, String)]) -> Result<Exercise, String> {
+    let get = |key: &str| match table.iter().find(|(seen, _)| *seen == key) {
+        Some((_, value)) => Ok(value.clone()),
+        None => Err(format!("line {line}: exercise {number} has no `{key}`")),
     };
-    if let Some(rest) = text.strip_prefix('\'') {
-        let (value, rest) = rest
-            .split_once('\'')
-            .ok_or("a 'literal string' without its closing '")?;
-        after(rest)?;
-        return Ok(value.to_string());
-    }
-    if let Some(rest) = text.strip_prefix('"') {
-        let mut value = String::new();
-        let mut chars = rest.chars();
-        while let Some(c) = chars.next() {
-            match c {
-                '"' => {
-                    after(chars.as_str())?;
-                    return Ok(value);
-                }
-                '\\' => value.push(match chars.next() {
-                    Some('"') => '"',
-                    Some('\\') => '\\',
-                    Some('n') => '\n',
-                    Some('t') => '\t',
-                    Some('u') => {
-                        let hex: String = chars.by_ref().take(4).collect();
-                        u32::from_str_radix(&hex, 16)
-                            .ok()
-                            .filter(|_| hex.len() == 4)
-                            .and_then(char::from_u32)
-                            .ok_or(format!("`\\u{hex}` is not a \\uXXXX escape"))?
-                    }
-                    other => return Err(format!("unknown escape `\\{}`", other.unwrap_or(' '))),
-                }),
-                _ => value.push(c),
-            }
-        }
-        return Err("a \"basic string\" without its closing \"".to_string());
-    }
-    let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
-    if digits.is_empty() {
+    let text = |key: &str| Ok::<_, String>(Text { en: get(key)?, zh: get(&format!("{key}_zh"))? });
+    let exercise = Exercise {
+        number,
+        stem: get("stem")?,
+        chapter: get("chapter")?.parse().unwrap_or(0),
+        chapter_file: get("chapter_file")?,
+        topic: text("topic")?,
+        title: text("title")?,
+        hint: text("hint")?,
+    };
+    // One number per step: exercise N is exNN_… and chapter N, in book/src/0N-….
+    let (prefix, page) = (format!("ex{number:02}_"), format!("book/src/{number:02}-"));
+    if !exercise.stem.starts_with(&prefix)
+        || exercise.chapter != number
+        || !exercise.chapter_file.starts_with(&page)
+    {
         return Err(format!(
-            "expected a whole number, a \"string\" or a 'string', found {text:?}"
+            "line {line}: exercise {number} must have a stem starting with `{prefix}`, \
+             chapter = {number} and a chapter_file starting with `{page}`"
         ));
     }
-    after(&text[digits.len()..])?;
-    Ok(digits)
+    Ok(exercise)
+}
+
+/// A value: a whole number (kept as its digits) or a "string" (escapes: only `\"` and `\\`),
+/// optionally followed by a `# comment`.
+fn value_of(text: &str) -> Result<String, String> {
+    let (value, rest) = if let Some(string) = text.strip_prefix('"') {
+        let (mut value, mut chars) = (String::new(), string.char_indices());
+        loop {
+            match chars.next() {
+                None => return Err("a \"string\" without its closing \"".into()),
+                Some((at, '"')) => break (value, &string[at + 1..]),
+                Some((_, '\\')) => match chars.next() {
+                    Some((_, escaped @ ('"' | '\\'))) => value.push(escaped),
+                    _ => return Err("the only escapes read here are \\\" and \\\\".into()),
+                },
+                Some((_, c)) => value.push(c),
+            }
+        }
+    } else {
+        let end = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+        if end == 0 {
+            return Err(format!("expected a whole number or a \"string\", found {text:?}"));
+        }
+        (text[..end].to_string(), &text[end..])
+    };
+    match rest.trim_start() {
+        "" => Ok(value),
+        rest if rest.starts_with('#') => Ok(value),
+        rest => Err(format!("unexpected {rest:?} after the value")),
+    }
 }
 
 #[cfg(test)]
@@ -208,32 +150,22 @@ mod tests {
     fn entry(number: usize) -> String {
         format!(
             "[[exercises]]\nstem = \"ex{number:02}_x\"\nchapter = {number}\n\
-             chapter_file = 'book/src/{number:02}-x.md'\ntopic = \"t\"\ntopic_zh = \"端口\"\n\
-             title = \"T\"\ntitle_zh = \"套接字\" # a comment\nhint = \"say \\\"\\u00e9\\\"\\n\"\n\
-             hint_zh = 'h'\n"
+             chapter_file = \"book/src/{number:02}-x.md\"\ntopic = \"t\"\ntopic_zh = \"端口\"\n\
+             title = \"T\"\ntitle_zh = \"套接字\" # a comment\nhint = \"say \\\"\\\\é\\\"\"\n\
+             hint_zh = \"h\"\n"
         )
     }
 
     #[test]
     fn reads_every_table_in_order_with_both_kinds_of_string() {
         let exercises = parse(&format!("# header\n\n{}\n{}", entry(1), entry(2))).unwrap();
-        assert_eq!(
-            exercises.len(),
-            2,
-            "two [[exercises]] tables, two exercises"
-        );
+        assert_eq!(exercises.len(), 2, "two [[exercises]] tables, two exercises");
         let second = &exercises[1];
         assert_eq!((second.number, second.chapter), (2, 2));
         assert_eq!(second.stem, "ex02_x");
-        assert_eq!(
-            second.chapter_file, "book/src/02-x.md",
-            "a 'literal string'"
-        );
-        assert_eq!(
-            second.title.zh, "套接字",
-            "a comment after a value is not part of it"
-        );
-        assert_eq!(second.hint.en, "say \"é\"\n", "escapes of a basic string");
+        assert_eq!(second.chapter_file, "book/src/02-x.md", "a 'literal string'");
+        assert_eq!(second.title.zh, "套接字", "a comment after a value is not part of it");
+        assert_eq!(second.hint.en, "say \"\\é\"", "the escapes \\\" and \\\\");
         assert_eq!(second.chapter_html(false), "book/book/02-x.html");
         assert_eq!(second.chapter_html(true), "book/book/zh-CN/02-x.html");
         assert_eq!(second.file(), "exercises/ex02_x.rs");
@@ -243,58 +175,23 @@ mod tests {
     fn mistakes_are_reported_with_their_line() {
         let good = entry(1);
         let cases = [
-            (
-                good.replace("topic = ", "topics = "),
-                "line 5: unknown key `topics`",
-            ),
-            (
-                good.replace("hint_zh = 'h'\n", ""),
-                "line 1: exercise 1 has no `hint_zh`",
-            ),
-            (
-                format!("{good}hint = \"again\"\n"),
-                "line 11: `hint` given twice",
-            ),
-            (
-                good.replace("\"T\"", "\"T"),
-                "line 7: a \"basic string\" without",
-            ),
-            (
-                good.replace("\"T\"", "T"),
-                "line 7: expected a whole number",
-            ),
-            (
-                good.replace("\"t\"", "\"t\" x"),
-                "line 5: unexpected \"x\" after",
-            ),
-            (
-                good.replace("\\u00e9", "\\q"),
-                "line 9: unknown escape `\\q`",
-            ),
-            (
-                format!("stem = \"x\"\n{good}"),
-                "line 1: a key before the first",
-            ),
-            (
-                "[exercises]\n".to_string(),
-                "line 1: expected `[[exercises]]`",
-            ),
-            (
-                good.replace("chapter = 1", "chapter = 2"),
-                "line 1: exercise 1 must have",
-            ),
-            (
-                good.replace("ex01_x", "ex1_x"),
-                "must have a stem starting with `ex01_`",
-            ),
+            (good.replace("topic = ", "topics = "), "line 5: unknown key `topics`"),
+            (good.replace("hint_zh = \"h\"\n", ""), "line 1: exercise 1 has no `hint_zh`"),
+            (format!("{good}hint = \"again\"\n"), "line 11: `hint` given twice"),
+            (good.replace("\"T\"", "\"T"), "line 7: a \"string\" without"),
+            (good.replace("\"T\"", "T"), "line 7: expected a whole number or a \"string\""),
+            (good.replace("\"t\"", "\"t\" x"), "line 5: unexpected \"x\" after"),
+            (good.replace("\\\\é", "\\q"), "line 9: the only escapes read here"),
+            (format!("stem = \"x\"\n{good}"), "line 1: a key before the first"),
+            ("[exercises]\n".to_string(), "line 1: expected `[[exercises]]`"),
+            (good.replace("chapter = 1", "chapter = 2"), "line 1: exercise 1 must have"),
+            (good.replace("ex01_x", "ex1_x"), "must have a stem starting with `ex01_`"),
             (String::new(), "no `[[exercises]]` table"),
         ];
         for (text, expected) in cases {
-            let error = parse(&text).expect_err(&format!("should be refused:\n{text}"));
-            assert!(
-                error.contains(expected),
-                "expected {expected:?} in {error:?}"
-            );
+            let error =
+                parse(&text).expect_err(&format!("should be refused ({expected}):\n{text}"));
+            assert!(error.contains(expected), "expected {expected:?} in {error:?}");
         }
     }
 
@@ -312,20 +209,11 @@ mod tests {
                 name.starts_with("ex") && name.ends_with(".rs")
             })
             .count();
-        assert_eq!(
-            exercises.len(),
-            stubs,
-            "one info.toml entry per exercises/ex*.rs"
-        );
+        assert_eq!(exercises.len(), stubs, "one info.toml entry per exercises/ex*.rs");
         for exercise in &exercises {
             for folder in ["exercises", "solutions", "tests"] {
                 let file = root.join(folder).join(format!("{}.rs", exercise.stem));
-                assert!(
-                    file.is_file(),
-                    "exercise {}: no {}",
-                    exercise.number,
-                    file.display()
-                );
+                assert!(file.is_file(), "exercise {}: no {}", exercise.number, file.display());
             }
             let chapter = std::fs::read_to_string(root.join(&exercise.chapter_file))
                 .unwrap_or_else(|error| panic!("{}: {error}", exercise.chapter_file));

@@ -14,7 +14,7 @@ use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant, SystemTime};
 
 use info::Exercise;
-use run::{Cargo, Outcome};
+use run::Cargo;
 use view::Lang;
 
 const HELP: &str = "\
@@ -45,43 +45,29 @@ struct Args {
     time_limit: Duration,
 }
 
-fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
-    let mut parsed = Args {
-        watch: false,
-        lang: None,
-        time_limit: Duration::from_secs(15),
-    };
-    let mut args = args.peekable();
+/// The options, or `None` for `--help`.
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
+    let mut parsed = Args { watch: false, lang: None, time_limit: Duration::from_secs(15) };
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
-            Some((name, value)) => (name.to_string(), Some(value.to_string())),
-            None => (arg.clone(), None),
+            Some((name, value)) => (name, Some(value.to_string())),
+            None => (arg.as_str(), None),
         };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or(format!("{name} needs a value"))
-        };
-        match name.as_str() {
+        let mut value =
+            || inline.clone().or_else(|| args.next()).ok_or(format!("{name} needs a value"));
+        match name {
             "-h" | "--help" => return Ok(None),
             "-w" | "--watch" => parsed.watch = true,
             "--lang" => parsed.lang = Some(value()?),
             "--time-limit" => {
                 let text = value()?;
-                parsed.time_limit = text
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|seconds| *seconds > 0.0 && *seconds < 1e6)
-                    .map(Duration::from_secs_f64)
-                    .ok_or(format!(
-                        "--time-limit {text:?}: expected a number of seconds, such as 15"
-                    ))?;
+                let seconds = text.parse::<f64>().ok().filter(|s| *s > 0.0 && *s < 1e6);
+                parsed.time_limit = Duration::from_secs_f64(seconds.ok_or(format!(
+                    "--time-limit {text:?}: expected a number of seconds, such as 15"
+                ))?);
             }
             _ => {
-                return Err(format!(
-                    "unknown option {arg:?} (`cargo run -- --help` lists them)"
-                ));
+                return Err(format!("unknown option {arg:?} (`cargo run -- --help` lists them)"));
             }
         }
     }
@@ -89,52 +75,40 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
-        Ok(Some(args)) => args,
+    let (args, lang) = match parse_args(std::env::args().skip(1)) {
         Ok(None) => {
             let _ = io::stdout().write_all(HELP.as_bytes());
             return ExitCode::SUCCESS;
         }
+        Ok(Some(args)) => match Lang::choose(args.lang.as_deref(), |name| std::env::var(name).ok())
+        {
+            Ok(lang) => (args, lang),
+            Err(error) => return fail(&error, 2),
+        },
         Err(error) => return fail(&error, 2),
     };
-    let lang = match Lang::choose(args.lang.as_deref(), |name| std::env::var(name).ok()) {
-        Ok(lang) => lang,
-        Err(error) => return fail(&error, 2),
-    };
+    // The crate's root: here or above (`cargo run` keeps the folder it was started in), or
+    // above this package (`CARGO_MANIFEST_DIR` is progress/).
     let cwd = std::env::current_dir().unwrap_or_default();
-    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    let Some(project) = cwd
-        .ancestors()
-        .chain(manifest.ancestors())
-        .find(|dir| dir.join("Cargo.toml").is_file() && dir.join("exercises/info.toml").is_file())
-    else {
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let is_root =
+        |dir: &&Path| dir.join("Cargo.toml").is_file() && dir.join("exercises/info.toml").is_file();
+    let Some(project) = cwd.ancestors().chain(manifest.ancestors()).find(is_root) else {
         return fail(
             "no exercises/info.toml here or above: run `cargo run` inside the net-basics folder",
             1,
         );
     };
-    let cargo = Cargo {
-        program: std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),
-        project: project.to_path_buf(),
-        time_limit: args.time_limit,
-    };
-    if let Err(error) = Command::new(&cargo.program).arg("--version").output() {
-        return fail(
-            &format!(
-                "cannot run `{}` ({error}), which checks the exercises: is Rust installed and \
-                 cargo on your PATH?",
-                Path::new(&cargo.program).display()
-            ),
-            1,
+    let program = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    if let Err(error) = Command::new(&program).arg("--version").output() {
+        let cargo = Path::new(&program).display();
+        let sentence = format!(
+            "cannot run `{cargo}` ({error}), which checks the exercises: is Rust installed and cargo on your PATH?"
         );
+        return fail(&sentence, 1);
     }
-    let result = if args.watch {
-        watch(&cargo, lang)
-    } else {
-        once(&cargo, lang)
-    };
+    let cargo = Cargo { program, project: project.to_path_buf(), time_limit: args.time_limit };
+    let result = if args.watch { watch(&cargo, lang) } else { once(&cargo, lang) };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`cargo run | head -2`): it has seen what it wanted.
@@ -155,6 +129,11 @@ enum Stop {
     Info(String),
 }
 
+fn print(text: &str) -> Result<(), Stop> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(Stop::Output)
+}
+
 fn once(cargo: &Cargo, lang: Lang) -> Result<(), Stop> {
     let exercises = info::load(&cargo.project.join("exercises/info.toml")).map_err(Stop::Info)?;
     check_all(cargo, lang, &exercises, &mut || false).map(|_| ())
@@ -168,102 +147,63 @@ fn check_all(
     exercises: &[Exercise],
     cancel: &mut dyn FnMut() -> bool,
 ) -> Result<bool, Stop> {
-    let mut out = io::stdout().lock();
     let columns = view::columns(lang, exercises);
-    let mut status = Status {
-        enabled: io::stderr().is_terminal(),
-    };
-    let print = |out: &mut io::StdoutLock, text: &str| {
-        out.write_all(text.as_bytes())
-            .and_then(|()| out.flush())
-            .map_err(Stop::Output)
-    };
-    print(&mut out, &format!("{}\n", view::heading(lang)))?;
+    print(&view::heading(lang))?;
     let mut graded = Vec::new();
     for exercise in exercises {
-        status.show(&match lang {
-            Lang::En => format!(
-                "checking exercise {}/{} ({})… (the first check also builds the tests)",
-                exercise.number,
-                exercises.len(),
-                exercise.topic.en
-            ),
-            Lang::Zh => format!(
-                "正在检查练习 {}/{}（{}）……（第一次检查还要编译测试）",
-                exercise.number,
-                exercises.len(),
-                exercise.topic.zh
-            ),
-        });
+        status(&view::checking(lang, exercise, exercises.len()));
         let outcome = cargo.check(&exercise.stem, cancel);
-        status.clear();
+        status("");
         let Some(outcome) = outcome else {
             return Ok(false);
         };
-        print(&mut out, &view::line(lang, exercise, &outcome, columns))?;
+        print(&view::line(lang, exercise, &outcome, columns))?;
         graded.push((exercise, outcome));
     }
-    let done = graded
-        .iter()
-        .filter(|(_, o)| matches!(o, Outcome::Passed { .. }))
-        .count();
-    let text = format!(
-        "\n{}\n{}",
-        view::count(lang, done, graded.len()),
-        view::next(lang, &graded)
-    );
-    print(&mut out, &text)?;
+    print(&view::summary(lang, &graded))?;
     Ok(true)
 }
 
+/// One line on stderr saying what is going on, rewritten in place, at a terminal only.
+fn status(text: &str) {
+    if io::stderr().is_terminal() {
+        eprint!("\r\x1b[K{text}");
+    }
+}
+
 /// The `--watch` loop: check, then wait for a change in exercises/; a change during a check
-/// cancels it (its processes are killed) and starts a new one.
+/// cancels it (its processes are killed) and starts a new one. Polling the files' sizes and
+/// times every 300 ms is cheap and needs no file-watching library.
 fn watch(cargo: &Cargo, lang: Lang) -> Result<(), Stop> {
     let folder = cargo.project.join("exercises");
     let poll = Duration::from_millis(300);
     loop {
-        let seen = settled(&folder, poll);
-        clear_screen();
-        let started = Instant::now();
-        let mut last_look = Instant::now();
-        let mut cancel = || {
-            if last_look.elapsed() < poll {
-                return false;
+        // An editor's save can be several writes: start once the files stay the same for a poll.
+        let mut seen = snapshot(&folder);
+        loop {
+            std::thread::sleep(poll);
+            let now = snapshot(&folder);
+            if now == seen {
+                break;
             }
-            last_look = Instant::now();
-            snapshot(&folder) != seen
+            seen = now;
+        }
+        if io::stdout().is_terminal() {
+            // Erase the screen and move the cursor home: plain ANSI, no terminal mode to restore.
+            print("\x1b[2J\x1b[H")?;
+        }
+        let (started, mut last_look) = (Instant::now(), Instant::now());
+        let mut cancel = || {
+            last_look.elapsed() >= poll && {
+                last_look = Instant::now();
+                snapshot(&folder) != seen
+            }
         };
         let finished = match info::load(&folder.join("info.toml")) {
             Ok(exercises) => check_all(cargo, lang, &exercises, &mut cancel)?,
-            Err(error) => {
-                println!("net-basics: {error}");
-                true
-            }
+            Err(error) => print(&format!("net-basics: {error}\n")).map(|()| true)?,
         };
-        let mut out = io::stdout().lock();
-        let footer = if finished {
-            let seconds = started.elapsed().as_secs_f32();
-            match lang {
-                Lang::En => format!(
-                    "\n[checked in {seconds:.1} s] Watching exercises/: save a file to check again \
-                     (a check in progress starts over); Ctrl-C quits.\n"
-                ),
-                Lang::Zh => format!(
-                    "\n[用时 {seconds:.1} 秒] 正在监视 exercises/：保存文件就会重新检查\
-                     （正在进行的检查会重新开始）；按 Ctrl-C 退出。\n"
-                ),
-            }
-        } else {
-            lang.pick(
-                "\nA file changed: checking again…\n",
-                "\n有文件改动了：重新检查……\n",
-            )
-            .to_string()
-        };
-        out.write_all(footer.as_bytes())
-            .and_then(|()| out.flush())
-            .map_err(Stop::Output)?;
-        drop(out);
+        print(&view::watching(lang, finished.then(|| started.elapsed().as_secs_f32())))?;
         while finished && snapshot(&folder) == seen {
             std::thread::sleep(poll);
         }
@@ -272,55 +212,12 @@ fn watch(cargo: &Cargo, lang: Lang) -> Result<(), Stop> {
 
 /// Each file of `folder` with its size and modification time.
 fn snapshot(folder: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
-    let mut files: Vec<_> = std::fs::read_dir(folder)
-        .into_iter()
-        .flatten()
-        .flatten()
+    let entries = std::fs::read_dir(folder).into_iter().flatten().flatten();
+    let mut files: Vec<_> = entries
         .filter_map(|entry| {
-            let meta = entry.metadata().ok()?;
-            Some((entry.path(), meta.len(), meta.modified().ok()))
+            entry.metadata().ok().map(|meta| (entry.path(), meta.len(), meta.modified().ok()))
         })
         .collect();
     files.sort();
     files
-}
-
-/// The folder's snapshot once it stopped changing for `quiet` (an editor's save can be several
-/// writes).
-fn settled(folder: &Path, quiet: Duration) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
-    let mut seen = snapshot(folder);
-    loop {
-        std::thread::sleep(quiet);
-        let now = snapshot(folder);
-        if now == seen {
-            return now;
-        }
-        seen = now;
-    }
-}
-
-fn clear_screen() {
-    if io::stdout().is_terminal() {
-        // Erase the screen and move the cursor home: plain ANSI, no terminal mode to restore.
-        print!("\x1b[2J\x1b[H");
-    }
-}
-
-/// One line on stderr saying what is being checked, rewritten in place, at a terminal only.
-struct Status {
-    enabled: bool,
-}
-
-impl Status {
-    fn show(&mut self, text: &str) {
-        if self.enabled {
-            eprint!("\r\x1b[K{text}");
-        }
-    }
-
-    fn clear(&mut self) {
-        if self.enabled {
-            eprint!("\r\x1b[K");
-        }
-    }
 }

@@ -5,7 +5,7 @@
 use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -13,36 +13,17 @@ use std::time::{Duration, Instant};
 /// Where one exercise stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// cargo test exited 0.
+    /// `cargo test` exited 0.
     Passed { tests: usize },
-    /// Some tests failed. `first`: the first failing test (in the test file's order) and its
-    /// section of libtest's output, or the end of cargo's output when the run crashed.
-    Failed {
-        passed: usize,
-        failed: usize,
-        first: Option<String>,
-        output: String,
-    },
+    /// Some tests failed: the first failing test (in the test file's order) and its section of
+    /// libtest's output, or none and the end of the output when the test program crashed.
+    Failed { passed: usize, failed: usize, first: Option<String>, output: String },
     /// rustc's first error block, and its `file:line:column`.
-    DoesNotCompile {
-        location: Option<String>,
-        error: String,
-    },
+    DoesNotCompile { location: Option<String>, error: String },
     /// The tests ran longer than the limit and were killed.
     TimedOut(Duration),
     /// cargo could not be run, or failed without a compile error (its last lines).
     CouldNotRun(String),
-}
-
-/// How a command ended.
-enum Ended {
-    Exited {
-        success: bool,
-        stdout: String,
-        stderr: String,
-    },
-    TimedOut,
-    Cancelled,
 }
 
 /// Runs cargo in the project.
@@ -53,122 +34,102 @@ pub struct Cargo {
     pub time_limit: Duration,
 }
 
-impl Cargo {
-    fn command(&self, stem: &str, extra: &[&str]) -> Command {
-        let mut command = Command::new(&self.program);
-        command
-            .args(["test", "--test", stem, "-q", "--color", "never"])
-            .args(extra)
-            .current_dir(&self.project)
-            .env("RUST_BACKTRACE", "0");
-        command
-    }
+/// A finished command: success, stdout, stderr. `Err`: it could not start or ran over its limit.
+type Ran = Result<(bool, String, String), Outcome>;
 
+impl Cargo {
     /// Grades one exercise. `cancel` is asked every few milliseconds; when it says yes, the run
     /// is killed and `None` returned.
     pub fn check(&self, stem: &str, cancel: &mut dyn FnMut() -> bool) -> Option<Outcome> {
-        let build = run(self.command(stem, &["--no-run"]), None, cancel);
-        match build {
-            Err(error) => return Some(Outcome::CouldNotRun(error)),
-            Ok(Ended::Cancelled) => return None,
-            Ok(Ended::Exited {
-                success: false,
-                stderr,
-                ..
-            }) => {
-                return Some(match first_error(&stderr) {
-                    Some((error, location)) => Outcome::DoesNotCompile { location, error },
-                    None => Outcome::CouldNotRun(last_lines(&stderr, 6)),
-                });
-            }
-            Ok(_) => {}
+        let (built, _, stderr) = match self.run(stem, &["--no-run"], None, cancel)? {
+            Ok(ran) => ran,
+            Err(outcome) => return Some(outcome),
+        };
+        if !built {
+            return Some(match first_error(&stderr) {
+                Some((error, location)) => Outcome::DoesNotCompile { location, error },
+                None => Outcome::CouldNotRun(last_lines(&stderr, 6)),
+            });
         }
-        let limit = Some(self.time_limit);
-        Some(match run(self.command(stem, &[]), limit, cancel) {
-            Err(error) => Outcome::CouldNotRun(error),
-            Ok(Ended::Cancelled) => return None,
-            Ok(Ended::TimedOut) => Outcome::TimedOut(self.time_limit),
-            Ok(Ended::Exited {
-                success: true,
-                stdout,
-                ..
-            }) => Outcome::Passed {
-                tests: counts(&stdout).0,
-            },
-            Ok(Ended::Exited {
-                success: false,
-                stdout,
-                stderr,
-            }) => {
-                let source = std::fs::read_to_string(self.project.join(format!("tests/{stem}.rs")));
-                let (passed, failed) = counts(&stdout);
-                match first_failure(&stdout, &source.unwrap_or_default()) {
-                    Some((name, output)) => Outcome::Failed {
-                        passed,
-                        failed,
-                        first: Some(name),
-                        output,
-                    },
-                    None => Outcome::Failed {
-                        passed,
-                        failed,
-                        first: None,
-                        output: last_lines(&format!("{stdout}\n{stderr}"), 8),
-                    },
-                }
-            }
-        })
+        let (passed, stdout, stderr) = match self.run(stem, &[], Some(self.time_limit), cancel)? {
+            Ok(ran) => ran,
+            Err(outcome) => return Some(outcome),
+        };
+        let (count, failed) = counts(&stdout);
+        if passed {
+            return Some(Outcome::Passed { tests: count });
+        }
+        let source = std::fs::read_to_string(self.project.join(format!("tests/{stem}.rs")));
+        let (first, output) = match first_failure(&stdout, &source.unwrap_or_default()) {
+            Some((name, section)) => (Some(name), section),
+            None => (None, last_lines(&format!("{stdout}\n{stderr}"), 8)),
+        };
+        Some(Outcome::Failed { passed: count, failed, first, output })
     }
-}
 
-/// Runs `command` with its output captured, in a process group of its own so that a time limit
-/// or a cancel kills it with everything it started (cargo, the test program, its threads).
-fn run(
-    mut command: Command,
-    limit: Option<Duration>,
-    cancel: &mut dyn FnMut() -> bool,
-) -> Result<Ended, String> {
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let mut child = command.spawn().map_err(|error| {
-        format!(
-            "cannot run `{}`: {error}",
-            Path::new(command.get_program()).display()
+    /// `cargo test --test STEM -q` and `extra`, with its output captured, in a process group of
+    /// its own, so that a time limit or a cancel ends it with all it started (the test program
+    /// and its threads). `None`: cancelled.
+    fn run(
+        &self,
+        stem: &str,
+        extra: &[&str],
+        limit: Option<Duration>,
+        cancel: &mut dyn FnMut() -> bool,
+    ) -> Option<Ran> {
+        let mut command = Command::new(&self.program);
+        command.args(["test", "--test", stem, "-q", "--color", "never"]).args(extra);
+        command.current_dir(&self.project).env("RUST_BACKTRACE", "0");
+        command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = match command.spawn() {
+            Ok(child) => child,
+            Err(error) => {
+                let cargo = Path::new(&self.program).display();
+                return Some(Err(Outcome::CouldNotRun(format!("cannot run `{cargo}`: {error}"))));
+            }
+        };
+        // A process group of its own no longer gets the terminal's Ctrl-C. This watchman, in
+        // that group, kills the group when its input closes: when the run ends, is cut short,
+        // or when this tool itself dies (Ctrl-C, a closed terminal).
+        #[cfg(unix)]
+        let watchman = std::os::unix::process::CommandExt::process_group(
+            Command::new("sh")
+                .args(["-c", "read x; kill -KILL 0"])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null()),
+            child.id() as i32,
         )
-    })?;
-    let guard = Guard::new(&child);
-    let stdout = read_all(child.stdout.take());
-    let stderr = read_all(child.stderr.take());
-    let started = Instant::now();
-    let ended = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status.success()),
-            Ok(None) => {}
-            Err(error) => return Err(format!("lost the test run: {error}")),
+        .spawn()
+        .ok();
+        let (stdout, stderr) = (read_all(child.stdout.take()), read_all(child.stderr.take()));
+        let started = Instant::now();
+        let ended = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break Some(Ok(status.success())),
+                Err(error) => {
+                    break Some(Err(Outcome::CouldNotRun(format!("lost the test run: {error}"))));
+                }
+                Ok(None) if cancel() => break None,
+                Ok(None) if limit.is_some_and(|limit| started.elapsed() > limit) => {
+                    break Some(Err(Outcome::TimedOut(limit.unwrap_or_default())));
+                }
+                Ok(None) => thread::sleep(Duration::from_millis(20)),
+            }
+        };
+        #[cfg(unix)]
+        if let Some(mut watchman) = watchman {
+            drop(watchman.stdin.take());
+            let _ = watchman.wait();
         }
-        if cancel() {
-            break None;
-        }
-        if limit.is_some_and(|limit| started.elapsed() > limit) {
-            guard.kill(&mut child);
-            return Ok(Ended::TimedOut);
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
-    guard.kill(&mut child);
-    let Some(success) = ended else {
-        return Ok(Ended::Cancelled);
-    };
-    let wait = |output: mpsc::Receiver<String>| output.recv_timeout(Duration::from_secs(2));
-    Ok(Ended::Exited {
-        success,
-        stdout: wait(stdout).unwrap_or_default(),
-        stderr: wait(stderr).unwrap_or_default(),
-    })
+        let _ = child.kill();
+        let _ = child.wait();
+        let collect = |output: mpsc::Receiver<String>| {
+            output.recv_timeout(Duration::from_secs(2)).unwrap_or_default()
+        };
+        Some(ended?.map(|success| (success, collect(stdout), collect(stderr))))
+    }
 }
 
 fn read_all(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<String> {
@@ -183,50 +144,6 @@ fn read_all(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<String> 
     receiver
 }
 
-/// Ends a run's process group — when the run ends, is cut short, or when this tool itself dies
-/// (Ctrl-C, a closed terminal): a process group of its own no longer gets the terminal's Ctrl-C,
-/// so a watchman in that group, `sh -c 'read x; kill -KILL 0'`, waits on a pipe from this tool
-/// and kills its group when the pipe closes. Ends leftovers too (a server a test started).
-struct Guard {
-    #[cfg(unix)]
-    watchman: Option<Child>,
-}
-
-impl Guard {
-    fn new(_child: &Child) -> Guard {
-        Guard {
-            #[cfg(unix)]
-            watchman: {
-                use std::os::unix::process::CommandExt;
-                Command::new("sh")
-                    .args(["-c", "read x; kill -KILL 0"])
-                    .stdin(Stdio::piped())
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .process_group(_child.id() as i32)
-                    .spawn()
-                    .ok()
-            },
-        }
-    }
-
-    fn kill(self, child: &mut Child) {
-        #[cfg(unix)]
-        {
-            let _ = Command::new("kill")
-                .args(["-KILL", "--", &format!("-{}", child.id())])
-                .stderr(Stdio::null())
-                .status();
-            if let Some(mut watchman) = self.watchman {
-                drop(watchman.stdin.take());
-                let _ = watchman.wait();
-            }
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-    }
-}
-
 /// rustc's first error block (warnings skipped) and its ` --> ` location, with the path as
 /// the student knows it (`exercises/…`, not `tests/../exercises/…`).
 fn first_error(stderr: &str) -> Option<(String, Option<String>)> {
@@ -234,23 +151,17 @@ fn first_error(stderr: &str) -> Option<(String, Option<String>)> {
         !line.starts_with("error") || line.starts_with("error: could not compile")
     });
     let header = lines.next()?;
-    let block: Vec<&str> = std::iter::once(header)
-        .chain(lines.take_while(|line| !line.trim().is_empty()))
-        .collect();
+    let block: Vec<&str> =
+        std::iter::once(header).chain(lines.take_while(|line| !line.trim().is_empty())).collect();
     let error = block.join("\n").replace("tests/../", "");
-    let location = error
-        .lines()
-        .find_map(|line| line.trim_start().strip_prefix("--> "))
-        .map(str::to_string);
+    let location =
+        error.lines().find_map(|line| line.trim_start().strip_prefix("--> ")).map(str::to_string);
     Some((error, location))
 }
 
 /// libtest's counts: `test result: FAILED. 2 passed; 3 failed; …`.
 fn counts(stdout: &str) -> (usize, usize) {
-    let Some(line) = stdout
-        .lines()
-        .rfind(|line| line.starts_with("test result:"))
-    else {
+    let Some(line) = stdout.lines().rfind(|line| line.starts_with("test result:")) else {
         return (0, 0);
     };
     let count = |word: &str| {
@@ -268,9 +179,7 @@ fn counts(stdout: &str) -> (usize, usize) {
 fn first_failure(stdout: &str, source: &str) -> Option<(String, String)> {
     let mut sections: Vec<(String, Vec<&str>)> = Vec::new();
     for line in stdout.lines() {
-        if let Some(name) = line
-            .strip_prefix("---- ")
-            .and_then(|l| l.strip_suffix(" stdout ----"))
+        if let Some(name) = line.strip_prefix("---- ").and_then(|l| l.strip_suffix(" stdout ----"))
         {
             sections.push((name.to_string(), Vec::new()));
         } else if line == "failures:" || line.starts_with("test result:") {
@@ -285,23 +194,15 @@ fn first_failure(stdout: &str, source: &str) -> Option<(String, String)> {
     }
     let defined_at = |name: &str| {
         let function = name.rsplit("::").next().unwrap_or(name);
-        source
-            .find(&format!("fn {function}("))
-            .unwrap_or(usize::MAX)
+        source.find(&format!("fn {function}(")).unwrap_or(usize::MAX)
     };
     sections.sort_by_key(|(name, _)| defined_at(name));
     let (name, body) = sections.into_iter().next()?;
-    Some((
-        name,
-        body.join("\n").trim_matches('\n').replace("tests/../", ""),
-    ))
+    Some((name, body.join("\n").trim_matches('\n').replace("tests/../", "")))
 }
 
 fn last_lines(text: &str, count: usize) -> String {
-    let lines: Vec<&str> = text
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .collect();
+    let lines: Vec<&str> = text.lines().filter(|line| !line.trim().is_empty()).collect();
     lines[lines.len().saturating_sub(count)..].join("\n")
 }
 
@@ -318,15 +219,9 @@ mod tests {
                       error[E0425]: cannot find value `x`\n --> tests/ex01_ip_lookup.rs:3:1\n\n\
                       error: could not compile `net-basics` (test \"ex01_ip_lookup\")\n";
         let (error, location) = first_error(stderr).unwrap();
-        assert_eq!(
-            location.as_deref(),
-            Some("exercises/ex01_ip_lookup.rs:90:9")
-        );
+        assert_eq!(location.as_deref(), Some("exercises/ex01_ip_lookup.rs:90:9"));
         assert!(error.starts_with("error: expected one of"), "{error}");
-        assert!(
-            error.ends_with("expected one of `!` or `::`"),
-            "one block only: {error}"
-        );
+        assert!(error.ends_with("expected one of `!` or `::`"), "one block only: {error}");
         assert_eq!(first_error("error: could not compile `x`\n"), None);
     }
 
@@ -341,56 +236,80 @@ mod tests {
                       test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out\n";
         let source = "fn c() {}\n#[test]\nfn b_later() {}\n#[test]\nfn a_first() {}\n";
         let (name, section) = first_failure(stdout, source).unwrap();
-        assert_eq!(
-            name, "b_later",
-            "defined first in the file, though not first by name"
-        );
-        assert_eq!(
-            section,
-            "thread 'b_later' panicked at tests/ex.rs:9:5:\nlater"
-        );
+        assert_eq!(name, "b_later", "defined first in the file, though not first by name");
+        assert_eq!(section, "thread 'b_later' panicked at tests/ex.rs:9:5:\nlater");
         assert_eq!(counts(stdout), (1, 2));
-        assert_eq!(
-            counts("test result: ok. 12 passed; 0 failed; 0 ignored"),
-            (12, 0)
-        );
+        assert_eq!(counts("test result: ok. 12 passed; 0 failed; 0 ignored"), (12, 0));
         assert_eq!(first_failure("test result: ok. 1 passed;", source), None);
     }
 
+    /// `check` against a fake cargo, a shell script that plays each outcome.
     #[cfg(unix)]
     #[test]
-    fn a_run_over_its_limit_is_killed_with_what_it_started() {
-        let started = Instant::now();
-        let mut command = Command::new("sh");
-        command.args(["-c", "sleep 30 & sleep 30"]);
-        let ended = run(command, Some(Duration::from_millis(300)), &mut || false).unwrap();
-        assert!(matches!(ended, Ended::TimedOut), "over its limit");
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "killed, not waited for"
-        );
-        let mut command = Command::new("sh");
-        command.args(["-c", "echo out; echo err >&2; exit 3"]);
-        let Ended::Exited {
-            success,
-            stdout,
-            stderr,
-        } = run(command, None, &mut || false).unwrap()
-        else {
-            panic!("a command that exits is reported as exited");
+    fn each_outcome_from_a_fake_cargo_and_a_hang_is_killed_with_what_it_started() {
+        use std::os::unix::fs::PermissionsExt;
+        let folder =
+            std::env::temp_dir().join(format!("net-basics-fake-cargo-{}", std::process::id()));
+        std::fs::create_dir_all(folder.join("tests")).unwrap();
+        let script = folder.join("cargo");
+        std::fs::write(
+            &script,
+            "#!/bin/sh\ncase \"$3 $7\" in\n\
+             'broken --no-run') printf 'error: expected `;`\\n --> tests/../exercises/b.rs:3:9\\n' >&2; exit 101;;\n\
+             *--no-run) exit 0;;\n\
+             'passes ') echo 'test result: ok. 3 passed; 0 failed;'; exit 0;;\n\
+             'fails ') printf -- '---- t stdout ----\\nboom\\n\\nfailures:\\ntest result: FAILED. 1 passed; 1 failed;\\n'; exit 101;;\n\
+             'crashes ') echo 'process didn'\\''t exit successfully (signal: 6, SIGABRT)' >&2; exit 101;;\n\
+             'hangs ') sleep 30 & echo $! > hangs.pid; sleep 30;;\n\
+             esac\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let cargo = Cargo {
+            program: script.into(),
+            project: folder.clone(),
+            time_limit: Duration::from_millis(500),
         };
+        let check = |stem: &str| cargo.check(stem, &mut || false).expect("not cancelled");
+        assert_eq!(check("passes"), Outcome::Passed { tests: 3 });
         assert_eq!(
-            (success, stdout.as_str(), stderr.as_str()),
-            (false, "out\n", "err\n")
+            check("broken"),
+            Outcome::DoesNotCompile {
+                location: Some("exercises/b.rs:3:9".into()),
+                error: "error: expected `;`\n --> exercises/b.rs:3:9".into()
+            }
         );
-        let mut command = Command::new("sleep");
-        command.arg("30");
-        let ended = run(command, None, &mut || {
-            started.elapsed() > Duration::from_secs(1)
-        });
-        assert!(
-            matches!(ended, Ok(Ended::Cancelled)),
-            "a cancel ends the run"
-        );
+        let failed = Outcome::Failed {
+            passed: 1,
+            failed: 1,
+            first: Some("t".into()),
+            output: "boom".into(),
+        };
+        assert_eq!(check("fails"), failed);
+        let Outcome::Failed { first: None, output, .. } = check("crashes") else {
+            panic!("a crash is a failure")
+        };
+        assert!(output.contains("SIGABRT"), "the end of cargo's output says why: {output}");
+        let started = Instant::now();
+        assert_eq!(check("hangs"), Outcome::TimedOut(Duration::from_millis(500)));
+        assert!(started.elapsed() < Duration::from_secs(5), "killed at the limit, not waited for");
+        let background = std::fs::read_to_string(folder.join("hangs.pid")).unwrap();
+        // Gone, or a zombie that its new parent has not reaped yet (Linux: /proc/PID/stat);
+        // a killed process may take a moment to get there.
+        let state = || {
+            let stat = std::fs::read_to_string(format!("/proc/{}/stat", background.trim()));
+            stat.map(|stat| stat.rsplit(") ").next().unwrap_or("").chars().next())
+        };
+        let killed = || matches!(state(), Err(_) | Ok(Some('Z')));
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while !killed() && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(10));
+        }
+        assert!(killed(), "what the run started in the background is killed too: {:?}", state());
+        let started = Instant::now();
+        let cancelled =
+            cargo.check("hangs", &mut || started.elapsed() > Duration::from_millis(200));
+        assert_eq!(cancelled, None, "a cancel ends the run");
+        let _ = std::fs::remove_dir_all(&folder);
     }
 }

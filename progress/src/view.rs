@@ -1,7 +1,7 @@
-//! What the progress view says, in English or in Chinese (zh-CN). Messages that come from the
-//! tests, `todo!()` and rustc stay as they are, in English; the Chinese view adds the Chinese hint.
+//! What the progress view says, in English or in Chinese (zh-CN). What the tests, `todo!()` and
+//! rustc print stays as it is, in English; the Chinese view adds the Chinese hint.
 
-use std::fmt::Write as _;
+use std::fmt::Display;
 
 use crate::info::{Exercise, Text};
 use crate::run::Outcome;
@@ -21,47 +21,49 @@ impl Lang {
         var: impl Fn(&str) -> Option<String>,
     ) -> Result<Lang, String> {
         match flag {
-            Some("en" | "en-US" | "en-GB" | "C") => return Ok(Lang::En),
-            Some("zh" | "zh-CN" | "zh_CN" | "zh-Hans") => return Ok(Lang::Zh),
-            Some(other) => return Err(format!("--lang {other:?}: expected `en` or `zh-CN`")),
-            None => {}
+            Some("en" | "en-US" | "en-GB" | "C") => Ok(Lang::En),
+            Some("zh" | "zh-CN" | "zh_CN" | "zh-Hans") => Ok(Lang::Zh),
+            Some(other) => Err(format!("--lang {other:?}: expected `en` or `zh-CN`")),
+            None => {
+                let mut locale = ["LC_ALL", "LC_MESSAGES", "LANG"].into_iter().filter_map(var);
+                let zh =
+                    locale.find(|value| !value.is_empty()).is_some_and(|l| l.starts_with("zh"));
+                Ok(if zh { Lang::Zh } else { Lang::En })
+            }
         }
-        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
-            .into_iter()
-            .filter_map(var)
-            .find(|value| !value.is_empty())
-            .unwrap_or_default();
-        Ok(if locale.starts_with("zh") {
-            Lang::Zh
-        } else {
-            Lang::En
-        })
     }
 
-    /// The English or the Chinese of a pair.
-    pub fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
-        match self {
-            Lang::En => en,
-            Lang::Zh => zh,
+    /// The English or the Chinese text, with `{0}`, `{1}` … replaced by `values`.
+    pub fn say(self, en: &str, zh: &str, values: &[&dyn Display]) -> String {
+        let mut text = if self == Lang::Zh { zh } else { en }.to_string();
+        for (index, value) in values.iter().enumerate() {
+            text = text.replace(&format!("{{{index}}}"), &value.to_string());
         }
+        text
     }
 }
 
 impl Text {
     pub fn pick(&self, lang: Lang) -> &str {
-        lang.pick(&self.en, &self.zh)
+        if lang == Lang::Zh { &self.zh } else { &self.en }
     }
 }
 
-/// How many lines of a test's or rustc's output to show.
-const MAX_LINES: usize = 16;
-
 pub fn heading(lang: Lang) -> String {
-    lang.pick(
-        "net-basics: your progress through the exercises\n",
-        "net-basics：你的练习进度\n",
+    lang.say(
+        "net-basics: your progress through the exercises\n\n",
+        "net-basics：你的练习进度\n\n",
+        &[],
     )
-    .to_string()
+}
+
+/// What stderr says while an exercise is checked (at a terminal).
+pub fn checking(lang: Lang, exercise: &Exercise, total: usize) -> String {
+    lang.say(
+        "checking exercise {0}/{1} ({2})… (the first check also builds the tests)",
+        "正在检查练习 {0}/{1}（{2}）……（第一次检查还要编译测试）",
+        &[&exercise.number, &total, &exercise.topic.pick(lang)],
+    )
 }
 
 /// The widths of the list's columns (number, topic, file), so that it reads as a table.
@@ -69,50 +71,35 @@ pub type Columns = (usize, usize, usize);
 
 pub fn columns(lang: Lang, exercises: &[Exercise]) -> Columns {
     let widest = |width: &dyn Fn(&Exercise) -> usize| exercises.iter().map(width).max();
-    (
-        exercises.len().to_string().len(),
-        widest(&|e| display_width(e.topic.pick(lang))).unwrap_or(0),
-        widest(&|e| e.file().len()).unwrap_or(0),
-    )
+    let topic = widest(&|e| display_width(e.topic.pick(lang))).unwrap_or(0);
+    let file = widest(&|e| e.file().len()).unwrap_or(0);
+    (exercises.len().to_string().len(), topic, file)
 }
 
 /// One exercise's line in the list: `  ✔ 2 ports  exercises/ex02_port_ranges.rs  (9 tests pass)`.
 pub fn line(lang: Lang, exercise: &Exercise, outcome: &Outcome, columns: Columns) -> String {
     let pad = |text: &str, width: usize| " ".repeat(width.saturating_sub(display_width(text)));
-    let (number, topic, file) = (
-        exercise.number.to_string(),
-        exercise.topic.pick(lang),
-        exercise.file(),
-    );
-    let mark = if matches!(outcome, Outcome::Passed { .. }) {
-        "✔"
-    } else {
-        "✘"
+    let (number, topic, file) =
+        (exercise.number.to_string(), exercise.topic.pick(lang), exercise.file());
+    let mark = if matches!(outcome, Outcome::Passed { .. }) { "✔" } else { "✘" };
+    let detail = match outcome {
+        Outcome::Passed { tests } => {
+            lang.say("({0} tests pass)", "（{0} 个测试全部通过）", &[tests])
+        }
+        Outcome::Failed { passed, failed, .. } => lang.say(
+            "({0}/{1} tests pass)",
+            "（通过 {0}/{1} 个测试）",
+            &[passed, &(passed + failed)],
+        ),
+        Outcome::DoesNotCompile { .. } => lang.say("(does not compile)", "（无法编译）", &[]),
+        Outcome::TimedOut(limit) => {
+            lang.say("(did not finish in {0} s)", "（{0} 秒内没有结束）", &[&limit.as_secs_f64()])
+        }
+        Outcome::CouldNotRun(_) => lang.say("(could not run)", "（无法运行）", &[]),
     };
-    let detail = match (outcome, lang) {
-        (Outcome::Passed { tests }, Lang::En) => format!("({tests} tests pass)"),
-        (Outcome::Passed { tests }, Lang::Zh) => format!("（{tests} 个测试全部通过）"),
-        (Outcome::Failed { passed, failed, .. }, Lang::En) => {
-            format!("({passed}/{} tests pass)", passed + failed)
-        }
-        (Outcome::Failed { passed, failed, .. }, Lang::Zh) => {
-            format!("（通过 {passed}/{} 个测试）", passed + failed)
-        }
-        (Outcome::DoesNotCompile { .. }, _) => {
-            lang.pick("(does not compile)", "（无法编译）").into()
-        }
-        (Outcome::TimedOut(limit), Lang::En) => {
-            format!("(did not finish in {} s)", limit.as_secs_f64())
-        }
-        (Outcome::TimedOut(limit), Lang::Zh) => format!("（{} 秒内没有结束）", limit.as_secs_f64()),
-        (Outcome::CouldNotRun(_), _) => lang.pick("(could not run)", "（无法运行）").into(),
-    };
-    format!(
-        "  {mark} {}{number} {topic}{}  {file}{}  {detail}\n",
-        pad(&number, columns.0),
-        pad(topic, columns.1),
-        pad(&file, columns.2),
-    )
+    let (pad_number, pad_topic, pad_file) =
+        (pad(&number, columns.0), pad(topic, columns.1), pad(&file, columns.2));
+    format!("  {mark} {pad_number}{number} {topic}{pad_topic}  {file}{pad_file}  {detail}\n")
 }
 
 /// Columns on a terminal: Chinese characters and full-width punctuation take two.
@@ -125,113 +112,87 @@ fn display_width(text: &str) -> usize {
     text.chars().map(|c| if wide(c) { 2 } else { 1 }).sum()
 }
 
-/// `2/5 done`.
-pub fn count(lang: Lang, done: usize, total: usize) -> String {
-    match lang {
-        Lang::En => format!("{done}/{total} done\n"),
-        Lang::Zh => format!("已完成 {done}/{total}\n"),
-    }
-}
-
-/// What to do next: the first exercise that does not pass, in detail — or the congratulations.
-pub fn next(lang: Lang, graded: &[(&Exercise, Outcome)]) -> String {
-    let mut out = String::new();
-    let Some((exercise, outcome)) = graded
-        .iter()
-        .find(|(_, outcome)| !matches!(outcome, Outcome::Passed { .. }))
+/// After the list: the count, then the first exercise that does not pass, in detail — or the
+/// congratulations.
+pub fn summary(lang: Lang, graded: &[(&Exercise, Outcome)]) -> String {
+    let done = graded.iter().filter(|(_, outcome)| matches!(outcome, Outcome::Passed { .. }));
+    let mut out =
+        lang.say("\n{0}/{1} done\n\n", "\n已完成 {0}/{1}\n\n", &[&done.count(), &graded.len()]);
+    let Some((exercise, outcome)) =
+        graded.iter().find(|(_, o)| !matches!(o, Outcome::Passed { .. }))
     else {
-        out.push_str(lang.pick(
-            "Every exercise passes. Well done! Compare yours with the reference answers in \
-             solutions/,\nrun the real programs with your code (`cargo run --example \
-             04_time_server --features mine`),\nand try the questions in \
-             book/src/check-yourself.md.\n",
+        out += &lang.say(
+            "Every exercise passes. Well done! Compare yours with the reference answers in solutions/,\n\
+             run the real programs with your code (`cargo run --example 04_time_server --features mine`),\n\
+             and try the questions in book/src/check-yourself.md.\n",
             "所有练习都通过了，干得好！可以把你的答案和 solutions/ 里的参考答案比较一下，\n\
-             用你自己的代码运行真正的程序（`cargo run --example 04_time_server --features \
-             mine`），\n再试试 book/src/check-yourself.md 里的问题。\n",
-        ));
+             用你自己的代码运行真正的程序（`cargo run --example 04_time_server --features mine`），\n\
+             再试试 book/src/check-yourself.md 里的问题。\n",
+            &[],
+        );
         return out;
     };
-    let (number, topic, file) = (exercise.number, exercise.topic.pick(lang), exercise.file());
-    let _ = match lang {
-        Lang::En => writeln!(out, "Next: exercise {number}, {topic} — {file}"),
-        Lang::Zh => writeln!(out, "下一步：练习 {number}，{topic} —— {file}"),
+    let (number, stem) = (&exercise.number, &exercise.stem);
+    let next = [number as &dyn Display, &exercise.topic.pick(lang), &exercise.file()];
+    out += &lang.say("Next: exercise {0}, {1} — {2}\n", "下一步：练习 {0}，{1} —— {2}\n", &next);
+    let (intro, details) = match outcome {
+        Outcome::Passed { .. } => (String::new(), ""),
+        Outcome::Failed { passed, failed, first: Some(name), output } => (
+            lang.say("{0} of {1} tests fail; the first: {2}", "{1} 个测试中有 {0} 个失败；第一个：{2}", &[failed, &(passed + failed), name]),
+            output.as_str(),
+        ),
+        Outcome::Failed { output, .. } => {
+            (lang.say("The tests stopped without a result:", "测试没有给出结果就停止了：", &[]), output.as_str())
+        }
+        Outcome::DoesNotCompile { location, error } => (
+            lang.say("It does not compile; rustc's first error, at {0}:", "无法编译；rustc 的第一个错误，位于 {0}：", &[&location.as_deref().unwrap_or("?")]),
+            error.as_str(),
+        ),
+        Outcome::TimedOut(limit) => (
+            lang.say(
+                "Exercise {0}'s tests did not finish in {1} s — a loop that never ends, or a read that \
+                 waits for ever?\n  They were stopped. `cargo test --test {2}` names a test that runs over 60 s.",
+                "练习 {0} 的测试在 {1} 秒内没有结束 —— 是不是有永不结束的循环，或者一直在等待的读取？\n  \
+                 测试已被停止。`cargo test --test {2}` 会指出运行超过 60 秒的测试。",
+                &[number, &limit.as_secs_f64(), stem],
+            ),
+            "",
+        ),
+        Outcome::CouldNotRun(why) => (lang.say("The tests could not run:", "测试无法运行：", &[]), why.as_str()),
     };
-    let stem = &exercise.stem;
-    match outcome {
-        Outcome::Passed { .. } => {}
-        Outcome::Failed {
-            passed,
-            failed,
-            first,
-            output,
-        } => {
-            let total = passed + failed;
-            let _ = match (lang, first) {
-                (Lang::En, Some(name)) => {
-                    writeln!(out, "  {failed} of {total} tests fail; the first: {name}")
-                }
-                (Lang::Zh, Some(name)) => {
-                    writeln!(out, "  {total} 个测试中有 {failed} 个失败；第一个：{name}")
-                }
-                (Lang::En, None) => writeln!(out, "  The tests stopped without a result:"),
-                (Lang::Zh, None) => writeln!(out, "  测试没有给出结果就停止了："),
-            };
-            indented(&mut out, output);
-        }
-        Outcome::DoesNotCompile { location, error } => {
-            let place = location.as_deref().unwrap_or("?");
-            let _ = match lang {
-                Lang::En => writeln!(
-                    out,
-                    "  It does not compile; rustc's first error, at {place}:"
-                ),
-                Lang::Zh => writeln!(out, "  无法编译；rustc 的第一个错误，位于 {place}："),
-            };
-            indented(&mut out, error);
-        }
-        Outcome::TimedOut(limit) => {
-            let (n, s) = (number, limit.as_secs_f64());
-            let _ = match lang {
-                Lang::En => writeln!(
-                    out,
-                    "  Exercise {n}'s tests did not finish in {s} s — a loop that never ends, or a \
-                     read that waits for ever?\n  They were stopped. `cargo test --test {stem}` \
-                     names a test that runs over 60 s."
-                ),
-                Lang::Zh => writeln!(
-                    out,
-                    "  练习 {n} 的测试在 {s} 秒内没有结束 —— 是不是有永不结束的循环，或者一直在等待的读取？\n  \
-                     测试已被停止。`cargo test --test {stem}` 会指出运行超过 60 秒的测试。"
-                ),
-            };
-        }
-        Outcome::CouldNotRun(why) => {
-            out.push_str(lang.pick("  The tests could not run:\n", "  测试无法运行：\n"));
-            indented(&mut out, why);
-        }
+    out += &format!("  {intro}\n");
+    // At most 16 lines of what the test or rustc printed.
+    let lines: Vec<&str> = details.lines().collect();
+    for line in lines.iter().take(16) {
+        out += &format!("    {line}\n");
     }
-    let (chapter, title, source) = (
-        exercise.chapter,
-        exercise.title.pick(lang),
-        &exercise.chapter_file,
-    );
+    if lines.len() > 16 {
+        out += &format!("    … ({} more lines)\n", lines.len() - 16);
+    }
+    let hint = wrap(exercise.hint.pick(lang), 88).join("\n        ");
+    let chapter =
+        [&exercise.chapter as &dyn Display, &exercise.title.pick(lang), &exercise.chapter_file];
     let html = exercise.chapter_html(lang == Lang::Zh);
-    let hint = wrap(exercise.hint.pick(lang), 96 - 8);
-    let _ = match lang {
-        Lang::En => writeln!(
-            out,
-            "\n  Hint: {}\n  Read: book chapter {chapter}, \"{title}\" — {source}\n        \
-             (built: {html})\n  Check it alone: cargo test --test {stem}",
-            hint.join("\n        ")
-        ),
-        Lang::Zh => writeln!(
-            out,
-            "\n  提示：{}\n  阅读：第 {chapter} 章《{title}》—— {html}\n        （源文件 {source}）\n  \
-             单独检查：cargo test --test {stem}",
-            hint.join("\n        ")
-        ),
-    };
+    out += &lang.say("\n  Hint: {0}\n", "\n  提示：{0}\n", &[&hint]);
+    out += &lang.say(
+        "  Read: book chapter {0}, \"{1}\" — {2}\n        (built: {3})\n  Check it alone: cargo test --test {4}\n",
+        "  阅读：第 {0} 章《{1}》—— {3}\n        （源文件 {2}）\n  单独检查：cargo test --test {4}\n",
+        &[chapter[0], chapter[1], chapter[2], &html, stem],
+    );
     out
+}
+
+/// The last line of a `--watch` screen.
+pub fn watching(lang: Lang, finished_in: Option<f32>) -> String {
+    match finished_in {
+        Some(seconds) => lang.say(
+            "\n[checked in {0} s] Watching exercises/: save a file to check again (a check in progress \
+             starts over); Ctrl-C quits.\n",
+            "\n[用时 {0} 秒] 正在监视 exercises/：保存文件就会重新检查（正在进行的检查会重新开始）；按 Ctrl-C 退出。\n",
+            &[&format!("{seconds:.1}")],
+        ),
+        None => lang.say("\nA file changed: checking again…\n", "\n有文件改动了：重新检查……\n", &[]),
+    }
 }
 
 /// `text` in lines of at most `width` columns, broken at spaces, or between two Chinese
@@ -242,11 +203,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         if !line.is_empty() && display_width(line) + display_width(word) > width {
             lines.push(word.trim_start().to_string());
         } else {
-            line.push_str(if line.is_empty() {
-                word.trim_start()
-            } else {
-                word
-            });
+            line.push_str(if line.is_empty() { word.trim_start() } else { word });
         }
         word.clear();
     }
@@ -261,27 +218,13 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// `text`, indented, cut after [`MAX_LINES`] lines.
-fn indented(out: &mut String, text: &str) {
-    let lines: Vec<&str> = text.lines().collect();
-    for line in lines.iter().take(MAX_LINES) {
-        let _ = writeln!(out, "    {line}");
-    }
-    if lines.len() > MAX_LINES {
-        let _ = writeln!(out, "    … ({} more lines)", lines.len() - MAX_LINES);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::Duration;
 
     fn exercise(number: usize) -> Exercise {
-        let text = |en: &str, zh: &str| Text {
-            en: en.into(),
-            zh: zh.into(),
-        };
+        let text = |en: &str, zh: &str| Text { en: en.into(), zh: zh.into() };
         Exercise {
             number,
             stem: format!("ex{number:02}_ports"),
@@ -296,36 +239,16 @@ mod tests {
     #[test]
     fn the_flag_wins_then_lc_all_then_lc_messages_then_lang() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                pairs
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, v)| v.to_string())
-            }
+            move |name: &str| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string())
         };
         let zh_everywhere = env(&[("LC_ALL", "zh_CN.UTF-8"), ("LANG", "zh_CN.UTF-8")]);
         let cases = [
             (Lang::choose(None, env(&[])), Lang::En, "no locale: English"),
+            (Lang::choose(None, env(&[("LANG", "zh_CN.UTF-8")])), Lang::Zh, "LANG zh_CN"),
+            (Lang::choose(None, env(&[("LANG", "zh_TW.UTF-8")])), Lang::Zh, "any zh"),
+            (Lang::choose(None, env(&[("LANG", "C.UTF-8")])), Lang::En, "C"),
             (
-                Lang::choose(None, env(&[("LANG", "zh_CN.UTF-8")])),
-                Lang::Zh,
-                "LANG zh_CN",
-            ),
-            (
-                Lang::choose(None, env(&[("LANG", "zh_TW.UTF-8")])),
-                Lang::Zh,
-                "any zh",
-            ),
-            (
-                Lang::choose(None, env(&[("LANG", "C.UTF-8")])),
-                Lang::En,
-                "C",
-            ),
-            (
-                Lang::choose(
-                    None,
-                    env(&[("LC_ALL", "en_US.UTF-8"), ("LANG", "zh_CN.UTF-8")]),
-                ),
+                Lang::choose(None, env(&[("LC_ALL", "en_US.UTF-8"), ("LANG", "zh_CN.UTF-8")])),
                 Lang::En,
                 "LC_ALL wins over LANG",
             ),
@@ -339,49 +262,25 @@ mod tests {
                 Lang::Zh,
                 "LC_MESSAGES wins over LANG",
             ),
-            (
-                Lang::choose(Some("en"), zh_everywhere),
-                Lang::En,
-                "--lang en wins",
-            ),
-            (
-                Lang::choose(Some("zh-CN"), env(&[("LC_ALL", "C")])),
-                Lang::Zh,
-                "--lang zh-CN",
-            ),
+            (Lang::choose(Some("en"), zh_everywhere), Lang::En, "--lang en wins"),
+            (Lang::choose(Some("zh-CN"), env(&[("LC_ALL", "C")])), Lang::Zh, "--lang zh-CN"),
         ];
         for (chosen, expected, why) in cases {
             assert_eq!(chosen, Ok(expected), "{why}");
         }
-        assert!(
-            Lang::choose(Some("fr"), env(&[])).is_err(),
-            "an unknown --lang is refused"
-        );
+        assert!(Lang::choose(Some("fr"), env(&[])).is_err(), "an unknown --lang is refused");
     }
 
     #[test]
     fn lines_are_aligned_in_both_languages_and_say_why_an_exercise_is_not_done() {
         let (one, two) = (exercise(1), exercise(2));
-        let long = Text {
-            en: "TCP and sockets".into(),
-            zh: "TCP 与套接字".into(),
-        };
-        let three = Exercise {
-            topic: long,
-            ..exercise(3)
-        };
+        let long = Text { en: "TCP and sockets".into(), zh: "TCP 与套接字".into() };
+        let three = Exercise { topic: long, ..exercise(3) };
         let all = [one.clone(), two.clone(), three.clone()];
         let (en, zh) = (columns(Lang::En, &all), columns(Lang::Zh, &all));
-        assert_eq!(
-            (en, zh),
-            ((1, 15, 23), (1, 12, 23)),
-            "a Chinese character takes two columns"
-        );
+        assert_eq!((en, zh), ((1, 15, 23), (1, 12, 23)), "a Chinese character takes two columns");
         let timed_out = Outcome::TimedOut(Duration::from_secs(15));
-        let broken = Outcome::DoesNotCompile {
-            location: None,
-            error: String::new(),
-        };
+        let broken = Outcome::DoesNotCompile { location: None, error: String::new() };
         assert_eq!(
             line(Lang::En, &one, &Outcome::Passed { tests: 9 }, en),
             "  ✔ 1 ports            exercises/ex01_ports.rs  (9 tests pass)\n"
@@ -412,9 +311,9 @@ mod tests {
                 .into(),
         };
         let graded = [(&one, Outcome::Passed { tests: 3 }), (&two, failed)];
-        let en = next(Lang::En, &graded);
+        let en = summary(Lang::En, &graded);
         for wanted in [
-            "Next: exercise 2, ports — exercises/ex02_ports.rs\n",
+            "\n1/2 done\n\nNext: exercise 2, ports — exercises/ex02_ports.rs\n",
             "  2 of 3 tests fail; the first: parse_rejects_words\n",
             "    \"http\" is not a port — see book chapter 2\n",
             "  Hint: Parse into an `i64` first.\n",
@@ -424,9 +323,9 @@ mod tests {
         ] {
             assert!(en.contains(wanted), "expected {wanted:?} in:\n{en}");
         }
-        let zh = next(Lang::Zh, &graded);
+        let zh = summary(Lang::Zh, &graded);
         for wanted in [
-            "下一步：练习 2，端口 —— exercises/ex02_ports.rs\n",
+            "\n已完成 1/2\n\n下一步：练习 2，端口 —— exercises/ex02_ports.rs\n",
             "    \"http\" is not a port — see book chapter 2\n",
             "  提示：先解析成 `i64`。\n",
             "  阅读：第 2 章《端口》—— book/book/zh-CN/02-ports.html\n",
@@ -435,8 +334,8 @@ mod tests {
             assert!(zh.contains(wanted), "expected {wanted:?} in:\n{zh}");
         }
         let done = [(&one, Outcome::Passed { tests: 3 })];
-        assert!(next(Lang::En, &done).starts_with("Every exercise passes."));
-        assert!(next(Lang::Zh, &done).starts_with("所有练习都通过了"));
+        assert!(summary(Lang::En, &done).starts_with("\n1/1 done\n\nEvery exercise passes."));
+        assert!(summary(Lang::Zh, &done).contains("所有练习都通过了"));
     }
 
     #[test]
