@@ -19,7 +19,8 @@
 # of glued timestamps counts as many as it holds, and a timestamp cut in two by a chunk boundary
 # counts as none (the lesson's server really prints it cut). Not lines, not print calls.
 # Reported per round: timestamps sent and printed per server, and the two ratios
-# ours/lesson (target ≥ 1.2) and ours/right (target ≥ 5).
+# ours/lesson (target ≥ 1.2) and ours/right (target ≥ 5); also each server's CPU time and
+# timestamps per CPU second, which other load on the machine disturbs less than wall time.
 #
 # Loopback only; every wait is bounded; it stops only the processes it started (by PID).
 set -euo pipefail
@@ -76,9 +77,19 @@ free_port() {
 }
 listening() { [[ -n $(ss -Hltn "sport = :$1") ]]; }
 tail_has() { tail -c 400 "$1" 2>/dev/null | grep -q "$2"; }
+TICKS=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null; } # utime + stime, all threads
+# right_done PID: true once PID has exited; meanwhile keeps its last CPU reading in CPU.
+right_done() {
+    local ticks
+    ticks=$(cpu_ticks "$1") || true
+    [[ -n $ticks ]] && CPU=$ticks
+    ! kill -0 "$1" 2>/dev/null
+}
 lesson_drained() { [[ $(tail -c 200 "$1" 2>/dev/null | grep -c '^客户端时间为： $') -ge 2 ]]; }
 
-# flood NAME: starts server NAME, floods it, lets it finish, stops it; sets SENT and PRINTED.
+# flood NAME: starts server NAME, floods it, lets it finish, stops it; sets SENT, PRINTED and
+# CPU (the server's CPU time in clock ticks, read when it has printed everything).
 flood() {
     local name=$1 out="$OUT_DIR/$1.out" err="$OUT_DIR/$1.err" port pid
     case $name in
@@ -106,15 +117,17 @@ flood() {
     case $name in
     lesson) # its `while True: recv` never ends: once it prints empty messages, all was read
         until_true 30 "the lesson's server to print what it received" lesson_drained "$out"
+        CPU=$(cpu_ticks "$pid")
         stop "$pid" INT # KeyboardInterrupt: Python flushes its stdout buffer on the way out
         ;;
     ours)
         until_true 30 "04_time_server to print what it received" tail_has "$out" "disconnected"
+        CPU=$(cpu_ticks "$pid")
         stop "$pid" TERM
         ;;
     right)
-        until_true 30 "the done-right server to reach the end of the stream" \
-            bash -c "! kill -0 $pid 2>/dev/null"
+        CPU=0
+        until_true 30 "the done-right server to reach the end of the stream" right_done "$pid"
         stop "$pid" TERM
         ;;
     esac
@@ -126,19 +139,24 @@ flood() {
 mkdir -p "$OUT_DIR"
 echo "flood: ${FLOOD_SECONDS} s per server, one Python sender, output to files in $OUT_DIR;" \
     "counting printed timestamps (YYYY-MM-DD HH:MM:SS), not lines"
-printf '%-6s %-6s %12s %12s %14s\n' round server sent printed printed/s
+printf '%-6s %-6s %12s %12s %14s %10s %16s\n' round server sent printed printed/s cpu_s printed/cpu_s
 for ((round = 1; round <= ROUNDS; round++)); do
     order=(lesson ours right)
     ((round % 2 == 1)) || order=(right ours lesson)
-    declare -A printed=()
+    declare -A printed=() per_cpu=()
     for name in "${order[@]}"; do
         flood "$name"
         printed[$name]=$PRINTED
-        printf '%-6s %-6s %12d %12d %14.0f\n' "$round" "$name" "$SENT" "$PRINTED" \
-            "$(echo "$PRINTED / $FLOOD_SECONDS" | bc -l)"
+        cpu=$(echo "$CPU / $TICKS" | bc -l)
+        per_cpu[$name]=$(echo "$PRINTED / $cpu" | bc -l)
+        printf '%-6s %-6s %12d %12d %14.0f %10.2f %16.0f\n' "$round" "$name" "$SENT" "$PRINTED" \
+            "$(echo "$PRINTED / $FLOOD_SECONDS" | bc -l)" "$cpu" "${per_cpu[$name]}"
     done
     printf '%-6s ours/lesson = %.2f (target >= 1.2)   ours/right = %.2f (target >= 5)\n' "$round" \
         "$(echo "${printed[ours]} / ${printed[lesson]}" | bc -l)" \
         "$(echo "${printed[ours]} / ${printed[right]}" | bc -l)"
-    unset printed
+    printf '%-6s per CPU second: ours/lesson = %.2f   ours/right = %.2f\n' "$round" \
+        "$(echo "${per_cpu[ours]} / ${per_cpu[lesson]}" | bc -l)" \
+        "$(echo "${per_cpu[ours]} / ${per_cpu[right]}" | bc -l)"
+    unset printed per_cpu
 done
