@@ -77,6 +77,24 @@
     window.search = window.search || {};
     window.search.hasFocus = () => document.activeElement === bar;
 
+    // Chinese: the index has one entry per Chinese character (book/check/search/build-index.mjs
+    // says why), so a Chinese word is searched as the exact sequence of its characters, and the
+    // spaces the index put between them are taken out of what is shown.
+    const HAN_PAIR = /(\p{Script=Han})(?=\p{Script=Han})/gu;
+    function pagefindQuery(query) {
+        if (!/\p{Script=Han}/u.test(query)) {
+            return query;
+        }
+        const spaced = query.replace(HAN_PAIR, '$1 ');
+        // One run of Chinese (and nothing else): its characters, in this order, next to each other.
+        return /^[\p{Script=Han}]+$/u.test(query) ? `"${spaced}"` : spaced;
+    }
+    function unspace(html) {
+        return html
+            .replace(/(\p{Script=Han})(<\/mark>)?\s+(<mark>)?(?=\p{Script=Han})/gu, '$1$2$3')
+            .replace(/<\/mark><mark>/g, '');
+    }
+
     let pagefind = null;
     function loadPagefind() {
         if (!pagefind) {
@@ -107,24 +125,48 @@
         return d.innerHTML;
     }
 
-    // One result per page, pointing at its best-matching section (Pagefind's sub-result) when the
-    // word is under a heading, so "SO_REUSEADDR" opens the section, not the top of the chapter.
-    function entry(page) {
-        const subs = (page.sub_results || []).filter(s => s.url);
+    // One result per page. A page whose title holds the query is the answer itself: the link
+    // opens the page (the chapter "端口" for 端口, "Ports" for port). Otherwise it points at
+    // the page's best section for it — one whose heading holds the query, else Pagefind's
+    // sub-result with the most hits — so "SO_REUSEADDR" opens that section, not the chapter's top.
+    function titleOf(page) {
+        return unspace(page.meta && page.meta.title ? page.meta.title : page.url);
+    }
+    function titleHolds(page, query) {
+        return titleOf(page).toLowerCase().includes(query.toLowerCase());
+    }
+    function entry(page, query) {
+        const title = titleOf(page);
         let best = null;
-        for (const s of subs) {
-            const hits = (s.locations || []).length;
-            if (hits > 0 && (!best || hits > (best.locations || []).length)) {
-                best = s;
+        if (!titleHolds(page, query)) {
+            const subs = (page.sub_results || []).filter(s => s.url);
+            // A section named after the query, else the one with the most hits.
+            best = subs.find(s => s.title && unspace(s.title).toLowerCase().includes(query.toLowerCase())) || null;
+            for (const s of best ? [] : subs) {
+                const hits = (s.locations || []).length;
+                if (hits > 0 && (!best || hits > (best.locations || []).length)) {
+                    best = s;
+                }
             }
         }
-        const title = page.meta && page.meta.title ? page.meta.title : page.url;
         const url = best ? best.url : page.url;
-        const crumb = best && best.title && best.title !== title
-            ? escapeText(title) + ' » ' + escapeText(best.title)
+        const section = best && best.title ? unspace(best.title) : '';
+        const crumb = section && section !== title
+            ? escapeText(title) + ' » ' + escapeText(section)
             : escapeText(title);
         const excerpt = best ? best.excerpt : page.excerpt;
         return { url, crumb, excerpt };
+    }
+
+    // Pagefind does not rank the results of an exact search (a Chinese query), so rank them
+    // here: pages whose title holds the word first, then by how often the word occurs.
+    function rankExact(pages, query) {
+        const needle = query.replace(HAN_PAIR, '$1 ');
+        const count = p => (p.content || '').split(needle).length - 1;
+        return pages
+            .map((p, i) => ({ p, i, t: titleHolds(p, query) ? 1 : 0, n: count(p) }))
+            .sort((a, b) => b.t - a.t || b.n - a.n || a.i - b.i)
+            .map(x => x.p);
     }
 
     let latest = 0;
@@ -139,11 +181,17 @@
         let pages;
         try {
             const pf = await loadPagefind();
-            const found = await pf.debouncedSearch(query, {}, 150);
+            const asked = pagefindQuery(query);
+            const exact = asked.startsWith('"');
+            const found = await pf.debouncedSearch(asked, {}, 150);
             if (found === null || mine !== latest) {
                 return; // a newer query replaced this one
             }
-            pages = await Promise.all(found.results.slice(0, MAX_RESULTS).map(r => r.data()));
+            // The book has a few dozen pages: an exact search loads them all to rank them.
+            pages = await Promise.all(found.results.slice(0, exact ? 100 : MAX_RESULTS).map(r => r.data()));
+            if (exact) {
+                pages = rankExact(pages, query).slice(0, MAX_RESULTS);
+            }
         } catch (e) {
             if (mine === latest) {
                 header.textContent = T.failed;
@@ -158,14 +206,14 @@
         }
         header.textContent = pages.length ? T.some(pages.length, query) : T.none(query);
         list.replaceChildren(...pages.map(p => {
-            const e = entry(p);
+            const e = entry(p, query);
             const li = document.createElement('li');
             const a = document.createElement('a');
             a.href = e.url;
-            a.innerHTML = e.crumb;
+            a.innerHTML = unspace(e.crumb);
             const teaser = document.createElement('span');
             teaser.className = 'teaser';
-            teaser.innerHTML = e.excerpt; // Pagefind's excerpt: escaped text with <mark> around hits
+            teaser.innerHTML = unspace(e.excerpt); // Pagefind's excerpt: escaped text, <mark> around hits
             li.append(a, teaser);
             return li;
         }));

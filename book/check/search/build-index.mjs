@@ -8,7 +8,7 @@
 // it from the book's search box. Only the chapters are indexed: not print.html (every chapter
 // again), index.html (a copy of the introduction), 404.html or toc.html.
 import { createIndex, close } from 'pagefind';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 const site = path.resolve(process.argv[2] || 'book/book');
@@ -29,6 +29,17 @@ async function pages(dir, prefix) {
     return out;
 }
 
+// Chinese has no spaces between words, and a word splitter's idea of a word differs from one
+// program to the next: the indexer here keeps 端口 whole, Chromium's Intl.Segmenter (which
+// Pagefind uses on the query) gives 端/口, and 套接字 comes out differently again. So the index
+// gets one entry per Chinese character (a space between every two, in the copy given to
+// Pagefind, not in the book), and book/theme/pagefind-search.js searches a Chinese query as the
+// exact sequence of its characters: every Chinese word is found wherever it is written, with no
+// dictionary. The script takes the spaces out again when it shows titles and excerpts.
+function spaceHan(html) {
+    return html.replace(/(\p{Script=Han})(?=\p{Script=Han})/gu, '$1 ');
+}
+
 function fail(what, errors) {
     console.error(`search index: ${what} failed: ${errors.join('; ')}`);
     process.exitCode = 1;
@@ -45,7 +56,11 @@ if (!index) {
     const list = await pages(site, '/');
     const langs = {};
     for (const p of list) {
-        const content = await readFile(p.file, 'utf8');
+        // A page is the best answer for the words of its own title: its h1 (the chapter's title)
+        // weighs more than a word in the text (Pagefind's default heading weight is not enough
+        // against a long page that repeats the word, such as "Check yourself" for 端口).
+        const content = spaceHan((await readFile(p.file, 'utf8'))
+            .replace(/<h1 id=/g, '<h1 data-pagefind-weight="10" id='));
         const r = await index.addHTMLFile({ url: p.url, content });
         if (r.errors.length) {
             fail(`indexing ${p.url}`, r.errors);
@@ -54,6 +69,8 @@ if (!index) {
             langs[lang] = (langs[lang] || 0) + 1;
         }
     }
+    // Pagefind adds files and never deletes old ones: start from an empty folder.
+    await rm(path.join(site, 'pagefind'), { recursive: true, force: true });
     const w = await index.writeFiles({ outputPath: path.join(site, 'pagefind') });
     if (w.errors.length) {
         fail('writing the index', w.errors);
