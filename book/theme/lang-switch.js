@@ -47,9 +47,11 @@
         if (window.location.hash) {
             return window.location.hash;
         }
+        // The last heading above the top of the window; none (the page's top) while the reader
+        // is still at the page's first heading.
         let at = '';
-        document.querySelectorAll('#mdbook-content main :is(h1, h2, h3, h4)[id]').forEach(h => {
-            if (h.getBoundingClientRect().top <= 80) {
+        document.querySelectorAll('#mdbook-content main :is(h1, h2, h3, h4)[id]').forEach((h, i) => {
+            if (i > 0 && h.getBoundingClientRect().top <= 80) {
                 at = '#' + h.id;
             }
         });
