@@ -174,7 +174,7 @@ fn every_anchor_an_include_names_exists() {
                  the file needs `// ANCHOR: {anchor}` and `// ANCHOR_END: {anchor}` lines",
                 include.page,
                 include.line,
-                include.file.display()
+                include.file.strip_prefix(root()).unwrap_or(&include.file).display()
             ));
         }
     }
