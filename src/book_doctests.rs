@@ -23,14 +23,41 @@ pub mod ch01_ip_address {}
 #[doc = include_str!("../book/src/02-ports.md")]
 pub mod ch02_ports {}
 
+#[doc = include_str!("../book/src/03-tcp-and-sockets.md")]
+pub mod ch03_tcp_and_sockets {}
+
 #[doc = include_str!("../book/src/03-tcp.md")]
 pub mod ch03_tcp {}
 
-#[doc = include_str!("../book/src/04-socket.md")]
-pub mod ch04_socket {}
+#[doc = include_str!("../book/src/03-sockets.md")]
+pub mod ch03_sockets {}
 
-#[doc = include_str!("../book/src/05-time-service.md")]
-pub mod ch05_time_service {}
+#[doc = include_str!("../book/src/03-backlog-and-time-wait.md")]
+pub mod ch03_backlog_and_time_wait {}
+
+#[doc = include_str!("../book/src/04-time-server.md")]
+pub mod ch04_time_server {}
+
+#[doc = include_str!("../book/src/04-lessons-programs.md")]
+pub mod ch04_lessons_programs {}
+
+#[doc = include_str!("../book/src/04-one-client.md")]
+pub mod ch04_one_client {}
+
+#[doc = include_str!("../book/src/04-framing.md")]
+pub mod ch04_framing {}
+
+#[doc = include_str!("../book/src/04-many-clients.md")]
+pub mod ch04_many_clients {}
+
+#[doc = include_str!("../book/src/04-the-server.md")]
+pub mod ch04_the_server {}
+
+#[doc = include_str!("../book/src/05-time-client.md")]
+pub mod ch05_time_client {}
+
+#[doc = include_str!("../book/src/05-the-client.md")]
+pub mod ch05_the_client {}
 
 #[doc = include_str!("../book/src/check-yourself.md")]
 pub mod check_yourself {}

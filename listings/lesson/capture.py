@@ -2,7 +2,9 @@
 """Runs the lesson's own programs (server.py, client.py: the lesson's reference answers, copied
 unchanged) into the failures chapter 4 shows, and writes what they printed to ../output/lesson-*.txt.
 
-    python3 listings/lesson/capture.py [--example target/debug/examples/04_time_server]
+    cargo build --examples && cargo build -p net-basics-listings
+    python3 listings/lesson/capture.py --examples target/debug/examples \
+        --example target/debug/examples/04_time_server --listing-4-3 target/debug/listing_04_03
 
 Each scenario runs copies of the programs in a temporary directory, on a free loopback port of
 four digits (the copies differ from the originals in that port only; paths and ports in the output
@@ -237,6 +239,30 @@ def python_client_on(name, program):
     s.end()
 
 
+def ours(examples):
+    """Our server and client, as chapter 4 opens: the client sends 3 timestamps and exits."""
+    s = Scene()
+    server = s.start(os.path.join(os.path.abspath(examples), '04_time_server'), f'127.0.0.1:{s.port}')
+    first = server.line()
+    client = s.start(os.path.join(os.path.abspath(examples), '05_time_client'),
+                     f'127.0.0.1:{s.port}', '--count', '3')
+    client.p.wait(timeout=20)
+    time.sleep(0.3)
+    shown = [first] + [server.line(timeout=1) for _ in range(server.lines.qsize())]
+    said = [client.line(timeout=1) for _ in range(client.lines.qsize())]
+    peer = said[0].split(' from ')[1].split(' ')[0].rsplit(':', 1)[1]
+    write('ours-server.txt', [s.clean(l).replace(peer, '50001') for l in shown])
+    write('ours-client.txt', [s.clean(l).replace(peer, '50001') for l in said])
+    s.end()
+    s = Scene()  # no server on this port
+    client = s.start(os.path.join(os.path.abspath(examples), '05_time_client'), f'127.0.0.1:{s.port}')
+    client.p.wait(timeout=20)
+    time.sleep(0.2)
+    write('ours-client-refused.txt', [f'$ cargo run -q --example 05_time_client   # no server running'] +
+          [s.clean(l.rstrip()) for l in client.err] + [f'$ echo $?', str(client.p.returncode)])
+    s.end()
+
+
 SPLIT = """import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.connect(('127.0.0.1', PORT))
@@ -268,6 +294,8 @@ if __name__ == '__main__':
     bad_bytes()
     time_wait()
     tracebacks()
+    if '--examples' in sys.argv:
+        ours(sys.argv[sys.argv.index('--examples') + 1])
     example = sys.argv[sys.argv.index('--example') + 1] if '--example' in sys.argv else None
     if example:
         python_client_on('lesson-client-on-example-04.txt', example)
