@@ -63,6 +63,16 @@
         link.href = to.href;
     });
 
+    // Chinese breaks between any two characters, so on a phone a table's narrowest column can
+    // shrink to one character a line (知/名/端/口). Give table cells a width of a few characters,
+    // and keep a short bold term in a table on one line.
+    if (isZh) {
+        const style = document.createElement('style');
+        style.textContent = 'html[lang="zh-CN"] .content :is(td, th) { min-width: 3em; }'
+            + ' html[lang="zh-CN"] .content td strong { word-break: keep-all; }';
+        document.head.appendChild(style);
+    }
+
     const buttons = document.querySelector('#mdbook-menu-bar .right-buttons')
         || document.querySelector('.right-buttons');
     if (buttons) {
