@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How long a line takes to appear on the time server's stdout, under light traffic.
 
-    scripts/latency.py [SERVER_BINARY] [--samples N] [--gap SECONDS]
+    tools/scripts/latency.py [SERVER_BINARY] [--samples N] [--gap SECONDS]
 
 Starts the server (default target/release/examples/04_time_server) on 127.0.0.1:0 with its
 stdout to a pipe, connects one client, and N times (default 200): sends one timestamp, then
@@ -26,7 +26,7 @@ parser.add_argument("--samples", type=int, default=200)
 parser.add_argument("--gap", type=float, default=0.02, help="seconds between two messages")
 args = parser.parse_args()
 if not os.path.exists(args.server):
-    sys.exit(f"{args.server} is not built: run `cargo build --release --examples` first")
+    sys.exit(f"{args.server} is not built: run `cargo build --release --example 04_time_server` first")
 
 server = subprocess.Popen([args.server, "127.0.0.1:0"], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
 try:

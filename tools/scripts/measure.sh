@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # The documented measurement of the time server (book appendix "Performance").
 #
-#   scripts/measure.sh SERVER MODE     one run, e.g. `scripts/measure.sh ours c10k`
-#   scripts/measure.sh all             every mode against every server, with ratios
+#   tools/scripts/measure.sh SERVER MODE     one run, e.g. `tools/scripts/measure.sh ours c10k`
+#   tools/scripts/measure.sh all             every mode against every server, with ratios
 #
 # SERVER  ours      target/release/examples/04_time_server (the lesson's server)
-#         sink      07_reference_servers sink: reads and counts newlines only (the ceiling)
-#         original  07_reference_servers original: one read(1024) + one print per read
+#         sink      reference_servers sink: reads and counts newlines only (the ceiling)
+#         original  reference_servers original: one read(1024) + one print per read
 # MODE    c10k      $CLIENTS (10,000) clients, each sends $MESSAGES (10) timestamps, one a second
 #         idle      $IDLE_CLIENTS (1,000) clients connect and send nothing for $IDLE_SECONDS (5) s:
 #                   the server's CPU over that window, and its memory per client
 #         flood     one client sends timestamps as fast as it can for $FLOOD_SECONDS (5) s
 #
 # For each run it starts the server on 127.0.0.1:0 with stdout to a file, reads the port from
-# its first line (`listening on ADDR`), runs examples/06_load_test against it, waits until the
+# its first line (`listening on ADDR`), runs the load tool (tools/src/bin/load_test.rs) against it, waits until the
 # server has printed everything, stops it, and checks that every message sent was printed
 # exactly once — in total and per client. It prints one table row per run: printed messages/s,
 # peak RSS (VmHWM), CPU seconds (utime+stime from /proc/PID/stat).
@@ -21,7 +21,7 @@
 # Loopback only. Every wait is bounded; it stops only the processes it started.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 CLIENTS=${CLIENTS:-10000}
 MESSAGES=${MESSAGES:-10}
 IDLE_CLIENTS=${IDLE_CLIENTS:-1000}
@@ -30,7 +30,8 @@ FLOOD_SECONDS=${FLOOD_SECONDS:-5}
 OUT_DIR=${OUT_DIR:-target/measure}
 KEEP_OUTPUT=${KEEP_OUTPUT:-0} # 1: keep the servers' output files (the flood ones are ~1 GB)
 EXAMPLES=target/release/examples
-LOAD=$EXAMPLES/06_load_test
+LOAD=target/release/load_test
+REFERENCE=target/release/reference_servers
 TICKS=$(getconf CLK_TCK)
 
 usage() {
@@ -90,8 +91,9 @@ now() { date +%s.%N; }
 setup() {
     mkdir -p "$OUT_DIR"
     if [[ ${NO_BUILD:-0} != 1 ]]; then
-        echo "building the examples in release mode…"
-        cargo build --release --examples --quiet
+        echo "building 04_time_server and the load tools in release mode…"
+        cargo build --release --quiet --example 04_time_server
+        cargo build --release --quiet -p net-basics-tools --bins
     fi
     # Each connection is a file descriptor, in the load tool and in the server alike.
     local before hard need
@@ -131,7 +133,7 @@ run() {
     case $server in
     ours) cmd=("$EXAMPLES/04_time_server" 127.0.0.1:0 --max-clients "$((clients + 16))") ;;
     sink | original)
-        cmd=("$EXAMPLES/07_reference_servers" "$server" 127.0.0.1:0
+        cmd=("$REFERENCE" "$server" 127.0.0.1:0
             --connections "$clients" --seconds 600 --stay) ;;
     *) usage ;;
     esac
@@ -160,7 +162,7 @@ run() {
     rss_before=$(status_kib "$server_pid" VmRSS)
     cpu_before=$(cpu_ticks "$server_pid")
 
-    # 2. The load. 06_load_test stops by itself (--timeout); its report goes to $base.load.
+    # 2. The load. load_test stops by itself (--timeout); its report goes to $base.load.
     local load=("$LOAD" "$addr" --peers "$base.peers" --timeout 300)
     case $mode in
     c10k) load+=(--clients "$clients" --messages "$MESSAGES" --interval 1) ;;
