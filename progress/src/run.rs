@@ -5,7 +5,7 @@
 use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -34,51 +34,72 @@ pub struct Cargo {
     pub time_limit: Duration,
 }
 
-/// A finished command: success, stdout, stderr. `Err`: it could not start or ran over its limit.
-type Ran = Result<(bool, String, String), Outcome>;
+/// A finished command: its status, stdout, stderr. `Err`: it could not start, or ran over its
+/// limit.
+type Ran = Result<(ExitStatus, String, String), Outcome>;
 
 impl Cargo {
     /// Grades one exercise. `cancel` is asked every few milliseconds; when it says yes, the run
     /// is killed and `None` returned.
     pub fn check(&self, stem: &str, cancel: &mut dyn FnMut() -> bool) -> Option<Outcome> {
-        let (built, _, stderr) = match self.run(stem, &["--no-run"], None, cancel)? {
+        let mut build = Command::new(&self.program);
+        build.args(["test", "--test", stem, "--no-run", "--color", "never"]);
+        let (built, _, stderr) = match self.run(build, None, cancel)? {
             Ok(ran) => ran,
             Err(outcome) => return Some(outcome),
         };
-        if !built {
+        if !built.success() {
             return Some(match first_error(&stderr) {
-                Some((error, location)) => Outcome::DoesNotCompile { location, error },
-                None => Outcome::CouldNotRun(last_lines(&stderr, 6)),
+                Some((error, location)) if stderr.contains("error: could not compile") => {
+                    Outcome::DoesNotCompile { location, error }
+                }
+                _ => Outcome::CouldNotRun(last_lines(&stderr, 6)),
             });
         }
-        let (passed, stdout, stderr) = match self.run(stem, &[], Some(self.time_limit), cancel)? {
+        // The test program itself, as cargo named it (`Executable tests/ex01….rs (target/…)`):
+        // no second cargo, which could wait on a build lock inside the time limit.
+        let executable = stderr.lines().find_map(|line| {
+            let named = line.trim_start().strip_prefix("Executable ")?;
+            named.rsplit_once('(')?.1.strip_suffix(')')
+        });
+        let Some(executable) = executable else {
+            return Some(Outcome::CouldNotRun(format!(
+                "cargo did not name the test program:\n{stderr}"
+            )));
+        };
+        let mut tests = Command::new(self.project.join(executable));
+        tests.args(["-q", "--color", "never"]);
+        let (status, stdout, stderr) = match self.run(tests, Some(self.time_limit), cancel)? {
             Ok(ran) => ran,
             Err(outcome) => return Some(outcome),
         };
-        let (count, failed) = counts(&stdout);
-        if passed {
-            return Some(Outcome::Passed { tests: count });
+        let (passed, failed) = counts(&stdout);
+        if status.success() {
+            return Some(Outcome::Passed { tests: passed });
         }
         let source = std::fs::read_to_string(self.project.join(format!("tests/{stem}.rs")));
         let (first, output) = match first_failure(&stdout, &source.unwrap_or_default()) {
             Some((name, section)) => (Some(name), section),
-            None => (None, last_lines(&format!("{stdout}\n{stderr}"), 8)),
+            None => (
+                None,
+                format!(
+                    "{}\n(the test program {status})",
+                    last_lines(&format!("{stdout}\n{stderr}"), 8)
+                ),
+            ),
         };
-        Some(Outcome::Failed { passed: count, failed, first, output })
+        Some(Outcome::Failed { passed, failed, first, output })
     }
 
-    /// `cargo test --test STEM -q` and `extra`, with its output captured, in a process group of
-    /// its own, so that a time limit or a cancel ends it with all it started (the test program
-    /// and its threads). `None`: cancelled.
+    /// Runs `command` in the project with its output captured, in a process group of its own, so
+    /// that a time limit or a cancel ends it with all it started (the test program's threads and
+    /// children). `None`: cancelled.
     fn run(
         &self,
-        stem: &str,
-        extra: &[&str],
+        mut command: Command,
         limit: Option<Duration>,
         cancel: &mut dyn FnMut() -> bool,
     ) -> Option<Ran> {
-        let mut command = Command::new(&self.program);
-        command.args(["test", "--test", stem, "-q", "--color", "never"]).args(extra);
         command.current_dir(&self.project).env("RUST_BACKTRACE", "0");
         command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
         #[cfg(unix)]
@@ -86,8 +107,8 @@ impl Cargo {
         let mut child = match command.spawn() {
             Ok(child) => child,
             Err(error) => {
-                let cargo = Path::new(&self.program).display();
-                return Some(Err(Outcome::CouldNotRun(format!("cannot run `{cargo}`: {error}"))));
+                let program = Path::new(command.get_program()).display();
+                return Some(Err(Outcome::CouldNotRun(format!("cannot run `{program}`: {error}"))));
             }
         };
         // A process group of its own no longer gets the terminal's Ctrl-C. This watchman, in
@@ -107,7 +128,7 @@ impl Cargo {
         let started = Instant::now();
         let ended = loop {
             match child.try_wait() {
-                Ok(Some(status)) => break Some(Ok(status.success())),
+                Ok(Some(status)) => break Some(Ok(status)),
                 Err(error) => {
                     break Some(Err(Outcome::CouldNotRun(format!("lost the test run: {error}"))));
                 }
@@ -128,7 +149,7 @@ impl Cargo {
         let collect = |output: mpsc::Receiver<String>| {
             output.recv_timeout(Duration::from_secs(2)).unwrap_or_default()
         };
-        Some(ended?.map(|success| (success, collect(stdout), collect(stderr))))
+        Some(ended?.map(|status| (status, collect(stdout), collect(stderr))))
     }
 }
 
@@ -243,42 +264,50 @@ mod tests {
         assert_eq!(first_failure("test result: ok. 1 passed;", source), None);
     }
 
-    /// `check` against a fake cargo, a shell script that plays each outcome.
+    /// `check` against a fake cargo and fake test programs, shell scripts that play each outcome.
     #[cfg(unix)]
     #[test]
     fn each_outcome_from_a_fake_cargo_and_a_hang_is_killed_with_what_it_started() {
         use std::os::unix::fs::PermissionsExt;
         let folder =
             std::env::temp_dir().join(format!("net-basics-fake-cargo-{}", std::process::id()));
-        std::fs::create_dir_all(folder.join("tests")).unwrap();
-        let script = folder.join("cargo");
-        std::fs::write(
-            &script,
-            "#!/bin/sh\ncase \"$3 $7\" in\n\
-             'broken --no-run') printf 'error: expected `;`\\n --> tests/../exercises/b.rs:3:9\\n' >&2; exit 101;;\n\
-             *--no-run) exit 0;;\n\
-             'passes ') echo 'test result: ok. 3 passed; 0 failed;'; exit 0;;\n\
-             'fails ') printf -- '---- t stdout ----\\nboom\\n\\nfailures:\\ntest result: FAILED. 1 passed; 1 failed;\\n'; exit 101;;\n\
-             'crashes ') echo 'process didn'\\''t exit successfully (signal: 6, SIGABRT)' >&2; exit 101;;\n\
-             'hangs ') sleep 30 & echo $! > hangs.pid; sleep 30;;\n\
-             esac\n",
-        )
-        .unwrap();
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::create_dir_all(&folder).unwrap();
+        let scripts = [
+            (
+                "cargo",
+                "case $3 in\n\
+                 broken) printf 'error: expected `;`\\n --> tests/../exercises/b.rs:3:9\\n\\n\
+                 error: could not compile `x`\\n' >&2; exit 101;;\n\
+                 offline) echo 'error: failed to download `socket2`' >&2; exit 101;;\n\
+                 *) echo \"  Executable tests/$3.rs ($3)\" >&2;;\nesac",
+            ),
+            ("passes", "echo 'test result: ok. 3 passed; 0 failed;'"),
+            (
+                "fails",
+                "printf -- '---- t stdout ----\\nboom\\n\\nfailures:\\n\\n\
+                 test result: FAILED. 1 passed; 1 failed;\\n'; exit 101",
+            ),
+            ("crashes", "echo 'running 2 tests'; kill -ABRT $$"),
+            ("hangs", "sleep 30 & echo $! > hangs.pid; sleep 30"),
+        ];
+        for (name, script) in scripts {
+            let path = folder.join(name);
+            std::fs::write(&path, format!("#!/bin/sh\n{script}\n")).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let limit = Duration::from_millis(500);
         let cargo = Cargo {
-            program: script.into(),
+            program: folder.join("cargo").into(),
             project: folder.clone(),
-            time_limit: Duration::from_millis(500),
+            time_limit: limit,
         };
         let check = |stem: &str| cargo.check(stem, &mut || false).expect("not cancelled");
         assert_eq!(check("passes"), Outcome::Passed { tests: 3 });
-        assert_eq!(
-            check("broken"),
-            Outcome::DoesNotCompile {
-                location: Some("exercises/b.rs:3:9".into()),
-                error: "error: expected `;`\n --> exercises/b.rs:3:9".into()
-            }
-        );
+        let error = "error: expected `;`\n --> exercises/b.rs:3:9".to_string();
+        let location = Some("exercises/b.rs:3:9".to_string());
+        assert_eq!(check("broken"), Outcome::DoesNotCompile { location, error });
+        let offline = Outcome::CouldNotRun("error: failed to download `socket2`".into());
+        assert_eq!(check("offline"), offline, "a cargo error is not a compile error");
         let failed = Outcome::Failed {
             passed: 1,
             failed: 1,
@@ -289,9 +318,9 @@ mod tests {
         let Outcome::Failed { first: None, output, .. } = check("crashes") else {
             panic!("a crash is a failure")
         };
-        assert!(output.contains("SIGABRT"), "the end of cargo's output says why: {output}");
+        assert!(output.contains("running 2 tests") && output.contains("SIGABRT"), "{output}");
         let started = Instant::now();
-        assert_eq!(check("hangs"), Outcome::TimedOut(Duration::from_millis(500)));
+        assert_eq!(check("hangs"), Outcome::TimedOut(limit));
         assert!(started.elapsed() < Duration::from_secs(5), "killed at the limit, not waited for");
         let background = std::fs::read_to_string(folder.join("hangs.pid")).unwrap();
         // Gone, or a zombie that its new parent has not reaped yet (Linux: /proc/PID/stat);
