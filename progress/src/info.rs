@@ -222,6 +222,14 @@ mod tests {
                 "the title of exercise {} is its chapter's first heading",
                 exercise.number
             );
+            let po = std::fs::read_to_string(root.join("book/po/zh-CN.po")).unwrap_or_default();
+            let (en, zh) = (&exercise.title.en, &exercise.title.zh);
+            assert!(
+                po.contains(&format!("msgid \"{en}\"\nmsgstr \"{zh}\"\n")),
+                "the Chinese title of exercise {} is the zh-CN edition's: {en:?} → {zh:?} in \
+                 book/po/zh-CN.po",
+                exercise.number
+            );
         }
     }
 }
