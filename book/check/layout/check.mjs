@@ -1,0 +1,215 @@
+// Browser check of the book's layout: every page of every edition, at 390 px (a phone) and
+// 1280 px (a laptop), in headless Chromium.
+//
+//   (cd book/check/layout && npm ci)          # once: playwright-core, pinned in package.json
+//   mdbook build book                         # (and the zh-CN edition into book/book/zh-CN)
+//   node book/check/layout/check.mjs [--site book/book] [--screenshots DIR]
+//
+// Serves the built site on 127.0.0.1 (a free port), drives /usr/bin/chromium (or $CHROMIUM; a fresh
+// temporary profile each run, as playwright's launch makes one) and
+// fails (exit 1) when a page, at either width:
+//   - scrolls sideways: the document is wider than the window;
+//   - has a table, code block or diagram wider than its box that cannot be scrolled (its own
+//     overflow-x, or an ancestor's, is not auto/scroll), or that sticks out of the window;
+//   - wraps a code or console block (a wrapped console line splits a command from its argument:
+//     code must scroll, not wrap);
+//   - has an image that did not load, or a literal mdBook include (`{{#include …`) left in it;
+//   - (English, lesson pages) is longer than 6.5 screens of 800 px at 1280 px; appendices 10.5.
+// Editions: the English one at the root, and each sub-directory with an index.html and a
+// print.html (e.g. zh-CN/). Search: mdBook's own search box, when the site has mdBook's index;
+// when mdBook's search is off (the book uses Pagefind), search is book/check/search/check.mjs's
+// job — SEARCHES below lists what the English edition must find, for whichever box is in use.
+import { chromium } from 'playwright-core';
+import { createServer } from 'node:http';
+import { readFile, readdir, mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+const args = process.argv.slice(2);
+const arg = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
+// The built book: book/book, found from this file's place (any working directory will do).
+const here = path.dirname(new URL(import.meta.url).pathname);
+const site = path.resolve(arg('--site', path.join(here, '..', '..', 'book')));
+const shots = arg('--screenshots', null);
+const WIDTHS = [390, 1280];
+const HEIGHT = 800; // one "screen"
+const MAX_SCREENS = { lesson: 6.5, other: 10.5 }; // at 1280 px, English edition
+// What mdBook's search box must find (English): query → a test on the first result's URL.
+const SEARCHES = [
+    ['port', url => /\/02-[^/]*\.html/.test(url), 'the ports chapter (02-…)'],
+    ['SO_REUSEADDR', url => /\/03-[^/]*\.html#[^/]*so_reuseaddr/i.test(url), 'the SO_REUSEADDR section of chapter 3'],
+];
+
+const failures = [];
+let checks = 0;
+function ok(cond, what) {
+    checks++;
+    if (!cond) {
+        failures.push(what);
+        console.log(`  FAIL ${what}`);
+    }
+    return cond;
+}
+
+// --- the built site, on a free loopback port ---------------------------------------------------
+const TYPES = {
+    '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+    '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
+    '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.wasm': 'application/wasm',
+    '.txt': 'text/plain; charset=utf-8', '.ico': 'image/x-icon',
+};
+const server = createServer(async (req, res) => {
+    try {
+        let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+        if (p.endsWith('/')) p += 'index.html';
+        const file = path.join(site, path.normalize(p));
+        if (!file.startsWith(site)) throw new Error('outside the site');
+        const body = await readFile(file);
+        res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+        res.end(body);
+    } catch {
+        res.writeHead(404);
+        res.end('not found');
+    }
+});
+await new Promise(r => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+const SKIP = new Set(['print.html', 'toc.html', '404.html']);
+async function pages(dir) {
+    return (await readdir(dir)).filter(n => n.endsWith('.html') && !SKIP.has(n)).sort();
+}
+async function editions() {
+    const found = [{ name: 'en', dir: '' }];
+    for (const entry of await readdir(site, { withFileTypes: true })) {
+        if (!entry.isDirectory()) continue;
+        try {
+            await stat(path.join(site, entry.name, 'index.html'));
+            await stat(path.join(site, entry.name, 'print.html'));
+            found.push({ name: entry.name, dir: entry.name + '/' });
+        } catch { /* not an edition */ }
+    }
+    return found;
+}
+
+// --- what one page looks like, measured in the page ---------------------------------------------
+function measure() {
+    const vw = document.documentElement.clientWidth;
+    const out = { vw, docWidth: document.documentElement.scrollWidth, hidden: [], wrapped: [], images: [] };
+    const scrollable = el => {
+        for (let e = el; e && e !== document.body; e = e.parentElement) {
+            const o = getComputedStyle(e).overflowX;
+            if ((o === 'auto' || o === 'scroll') && e.getBoundingClientRect().right <= vw + 1) return true;
+        }
+        return false;
+    };
+    const name = el => {
+        const text = (el.innerText || '').trim().split('\n')[0].slice(0, 50);
+        return `<${el.tagName.toLowerCase()}> "${text}"`;
+    };
+    for (const el of document.querySelectorAll('main table, main pre')) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0) continue; // collapsed (<details>): checked when opened below
+        const tooWide = el.scrollWidth > el.clientWidth + 1 || r.right > vw + 1;
+        if (tooWide && !scrollable(el)) out.hidden.push(name(el));
+        if (el.tagName === 'PRE') {
+            const code = el.querySelector('code') || el;
+            const ws = getComputedStyle(code).whiteSpace;
+            if (ws !== 'pre') out.wrapped.push(`${name(el)} (white-space: ${ws})`);
+        }
+    }
+    for (const img of document.querySelectorAll('img')) {
+        if (!img.complete || img.naturalWidth === 0) out.images.push(img.getAttribute('src'));
+    }
+    const text = document.querySelector('main')?.innerText || '';
+    out.include = (text.match(/\{\{#(include|rustdoc_include|playground|title)\s[^\n]{0,60}/) || [null])[0];
+    out.height = document.documentElement.scrollHeight;
+    // The prose column: the widest paragraph, in characters of its own font (average glyph ≈ 0.5 em).
+    let prose = 0;
+    for (const p of document.querySelectorAll('main p')) {
+        const fs = parseFloat(getComputedStyle(p).fontSize);
+        prose = Math.max(prose, p.getBoundingClientRect().width / (fs * 0.5));
+    }
+    out.proseChars = Math.round(prose);
+    return out;
+}
+
+// --- mdBook's own search box (only when the site has mdBook's index) ----------------------------
+async function mdbookSearch(page, edition) {
+    for (const [query, expect, what] of SEARCHES) {
+        await page.goto(base + edition.dir + 'index.html');
+        await page.keyboard.press('s');
+        await page.fill('#searchbar', query);
+        const first = page.locator('#searchresults a').first();
+        await first.waitFor({ timeout: 5000 }).catch(() => {});
+        const href = (await first.count()) ? await first.getAttribute('href') : '(no result)';
+        ok(expect(new URL(href, page.url()).href), `search "${query}": first result ${href}, expected ${what}`);
+    }
+}
+
+const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+});
+let status = 0;
+try {
+    if (shots) await mkdir(shots, { recursive: true });
+    const lengths = [];
+    for (const edition of await editions()) {
+        const list = await pages(path.join(site, edition.dir));
+        console.log(`${edition.name}: ${list.length} pages at ${WIDTHS.join(' and ')} px`);
+        for (const width of WIDTHS) {
+            const context = await browser.newContext({ viewport: { width, height: HEIGHT } });
+            const page = await context.newPage();
+            for (const file of list) {
+                const where = `${edition.dir}${file} at ${width} px`;
+                const response = await page.goto(base + edition.dir + file, { waitUntil: 'load' });
+                ok(response && response.ok(), `${where}: HTTP ${response && response.status()}`);
+                // Open every <details>, so that collapsed answers and listings are checked too.
+                await page.evaluate(() => document.querySelectorAll('details').forEach(d => { d.open = true; }));
+                await page.evaluate(() => document.fonts.ready);
+                const m = await page.evaluate(measure);
+                ok(m.docWidth <= m.vw, `${where}: scrolls sideways (document ${m.docWidth} px wide, window ${m.vw} px)`);
+                for (const el of m.hidden) ok(false, `${where}: ${el} is wider than its box and cannot be scrolled`);
+                for (const el of m.wrapped) ok(false, `${where}: ${el} wraps its lines (code must scroll, not wrap)`);
+                for (const src of m.images) ok(false, `${where}: image ${src} did not load`);
+                ok(!m.include, `${where}: a literal mdBook include is left in the page: ${m.include}`);
+                if (width === 1280) {
+                    // Screens of the page with its collapsed parts closed, as a reader first sees it.
+                    await page.evaluate(() => document.querySelectorAll('details').forEach(d => { d.open = false; }));
+                    const screens = (await page.evaluate(() => document.documentElement.scrollHeight)) / HEIGHT;
+                    const kind = /^0[1-9]-/.test(file) ? 'lesson' : 'other';
+                    lengths.push(`${edition.dir}${file}: ${screens.toFixed(1)} screens, prose ≤ ${m.proseChars} characters a line`);
+                    if (edition.name === 'en' && file !== 'index.html') {
+                        ok(screens <= MAX_SCREENS[kind],
+                            `${where}: ${screens.toFixed(1)} screens long (at most ${MAX_SCREENS[kind]} for ${kind === 'lesson' ? 'a lesson page' : 'an appendix'})`);
+                    }
+                }
+                if (shots) {
+                    const name = `${edition.name}-${file.replace('.html', '')}-${width}.png`;
+                    await page.screenshot({ path: path.join(shots, name), fullPage: true });
+                }
+            }
+            await context.close();
+        }
+    }
+    console.log('page lengths at 1280 px (collapsed parts closed):\n  ' + lengths.join('\n  '));
+    // Search: mdBook's own index when the site has one; otherwise the Pagefind check does it.
+    let hasMdbookIndex = true;
+    try { await stat(path.join(site, 'searchindex.js')); } catch { hasMdbookIndex = false; }
+    if (hasMdbookIndex) {
+        const page = await (await browser.newContext({ viewport: { width: 1280, height: HEIGHT } })).newPage();
+        await mdbookSearch(page, { dir: '' });
+    } else {
+        console.log('search: mdBook\'s index is off (Pagefind): book/check/search/check.mjs checks ' +
+            SEARCHES.map(s => `"${s[0]}"`).join(' and '));
+    }
+} catch (err) {
+    console.error(err);
+    status = 2;
+} finally {
+    await browser.close();
+    server.close();
+}
+console.log(`${checks} checks, ${failures.length} failed`);
+process.exit(status || (failures.length ? 1 : 0));
