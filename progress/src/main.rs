@@ -22,7 +22,9 @@ Your progress through the net-basics exercises, and what to do next.
 
 Runs each exercise's tests on your exercises/ (`cargo test --test exNN_…`), one exercise at a
 time, and shows which pass; for the first that does not: the first failing test and its
-message (or rustc's first error), a hint, and the book chapter to read.
+message (or rustc's first error), a hint, and the book chapter to read. An exercise that does
+not compile, or whose tests do not finish within the time limit, is shown as such; the others
+are graded all the same.
 
 Usage: cargo run [-- OPTIONS]
 
