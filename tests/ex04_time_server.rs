@@ -189,9 +189,10 @@ const NOTHING_LOST: Rule = Rule {
     section: "Reading until the end",
 };
 const ERRORS: Rule = Rule {
-    says: "a read error is returned unchanged with `?` (a reset, or the server's idle timeout: \
-           WouldBlock or TimedOut); only `Interrupted` means \"read again\"; a line that is too \
-           long is returned as InvalidData",
+    says: "a read error is returned unchanged, same kind and message, after writing what the \
+           decoder still holds (a reset, or the server's idle timeout: WouldBlock or TimedOut); \
+           only `Interrupted` means \"read again\"; a line that is too long is returned as \
+           InvalidData (`?` on next_message)",
     section: "Errors",
 };
 
