@@ -162,7 +162,8 @@ impl fmt::Display for LineTooLong {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "line too long: more than {MAX_LINE} bytes without a newline; a timestamp is {TIMESTAMP_LEN} bytes"
+            "line too long: more than {MAX_LINE} bytes with neither a newline nor a timestamp; a \
+             timestamp is {TIMESTAMP_LEN} bytes"
         )
     }
 }
