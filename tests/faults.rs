@@ -522,7 +522,8 @@ fn a_port_past_65535_is_explained_by_server_and_client() {
 
 // ─── The client against bad servers (issue 12, faults 4, 5 and 6) ──────────────────────────
 
-/// A one-connection server run by the test: `serve` gets the accepted connection.
+/// A one-connection server run by the test: `serve` gets the accepted connection. Bounded:
+/// if no client comes within PATIENCE (say, the client refused its arguments), it gives up.
 fn test_server(
     serve: impl FnOnce(TcpStream) + Send + 'static,
 ) -> (SocketAddr, thread::JoinHandle<()>) {
@@ -531,10 +532,38 @@ fn test_server(
         .local_addr()
         .expect("a bound listener has an address");
     let handle = thread::spawn(move || {
-        let (stream, _) = listener.accept().expect("accept the client");
-        serve(stream);
+        if let Some(stream) = accept_within(
+            || listener.accept().map(|(stream, _)| stream),
+            || listener.set_nonblocking(true),
+        ) {
+            serve(stream);
+        }
     });
     (addr, handle)
+}
+
+/// Accepts one connection within PATIENCE, polling a non-blocking listener; `None` if none came.
+fn accept_within(
+    mut accept: impl FnMut() -> std::io::Result<TcpStream>,
+    nonblocking: impl FnOnce() -> std::io::Result<()>,
+) -> Option<TcpStream> {
+    nonblocking().expect("a listener can be made non-blocking");
+    let give_up = Instant::now() + PATIENCE;
+    while Instant::now() < give_up {
+        match accept() {
+            Ok(stream) => {
+                stream
+                    .set_nonblocking(false)
+                    .expect("a connection can be made blocking");
+                return Some(stream);
+            }
+            Err(err) if err.kind() == ErrorKind::WouldBlock => {
+                thread::sleep(Duration::from_millis(10));
+            }
+            Err(err) => panic!("accept failed: {err}"),
+        }
+    }
+    None
 }
 
 /// Runs the client to its end (at most PATIENCE); returns its exit code and stderr.
@@ -578,17 +607,29 @@ fn a_client_refused_for_max_clients_exits_1_with_the_servers_reason() {
 
 #[test]
 fn a_client_whose_server_closes_without_reading_exits_1() {
-    let (addr, server) = test_server(drop); // accept, then close at once without reading
-    let (code, stderr) = run_client(addr, &["--count", "1"]);
-    server.join().expect("the test server ends");
-    assert_eq!(
-        code,
-        Some(1),
-        "the server closed without reading our timestamp: after its last message the client \
-         must close its sending side and wait for the server's close, so this is an error \
-         (chapter 5); stderr: {stderr:?}"
-    );
-    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    // Two servers that never read: one closes once our timestamp has arrived (the OS then
+    // answers with a reset), one closes at once (our timestamp then meets a closed socket).
+    let wait_for_data = |stream: TcpStream| {
+        let _ = stream.set_read_timeout(Some(PATIENCE));
+        let _ = stream.peek(&mut [0u8; 1]); // arrived, and left unread
+    };
+    let servers: [(&str, Box<dyn FnOnce(TcpStream) + Send>); 2] = [
+        ("closes with our timestamp unread", Box::new(wait_for_data)),
+        ("closes at once", Box::new(drop)),
+    ];
+    for (how, serve) in servers {
+        let (addr, server) = test_server(serve);
+        let (code, stderr) = run_client(addr, &["--count", "1"]);
+        server.join().expect("the test server ends");
+        assert_eq!(
+            code,
+            Some(1),
+            "a server that {how}, without reading: a successful write only means the OS took \
+             the bytes, so after its last message the client must close its sending side and \
+             wait for the server's close — here an error (chapter 5); stderr: {stderr:?}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    }
 }
 
 #[test]
@@ -611,7 +652,10 @@ fn a_client_whose_server_never_reads_gives_up_after_its_write_timeout() {
         .expect("a bound socket has an address");
     let (done, finished) = mpsc::channel::<()>();
     let server = thread::spawn(move || {
-        let accepted = listener.accept().expect("accept the client");
+        let accepted = accept_within(
+            || listener.accept().map(|(socket, _)| socket.into()),
+            || listener.set_nonblocking(true),
+        );
         let _ = finished.recv_timeout(PATIENCE); // hold the connection open, never read
         drop(accepted);
     });
