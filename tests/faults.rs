@@ -613,7 +613,8 @@ fn a_client_whose_server_closes_without_reading_exits_1() {
         let _ = stream.set_read_timeout(Some(PATIENCE));
         let _ = stream.peek(&mut [0u8; 1]); // arrived, and left unread
     };
-    let servers: [(&str, Box<dyn FnOnce(TcpStream) + Send>); 2] = [
+    type Serve = Box<dyn FnOnce(TcpStream) + Send>;
+    let servers: [(&str, Serve); 2] = [
         ("closes with our timestamp unread", Box::new(wait_for_data)),
         ("closes at once", Box::new(drop)),
     ];
