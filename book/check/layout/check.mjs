@@ -94,9 +94,19 @@ async function editions() {
 // --- what one page looks like, measured in the page ---------------------------------------------
 function measure() {
     const vw = document.documentElement.clientWidth;
-    const out = { vw, docWidth: document.documentElement.scrollWidth, hidden: [], wrapped: [], images: [] };
+    // The page scrolls sideways when the document is wider than the window, or when mdBook's
+    // scrolling content area (.content, overflow-y: auto) or <main> is wider than itself.
+    let docWidth = document.documentElement.scrollWidth;
+    for (const sel of ['.content', 'main']) {
+        const e = document.querySelector(sel);
+        if (e && e.scrollWidth > e.clientWidth + 1) docWidth = Math.max(docWidth, vw + e.scrollWidth - e.clientWidth);
+    }
+    const out = { vw, docWidth, hidden: [], wrapped: [], images: [] };
+    // A box that scrolls inside the text column (a code block, mdBook's table wrapper) makes wide
+    // content reachable; mdBook's .content scrolling as a whole is the page scrolling sideways.
+    const main = document.querySelector('main');
     const scrollable = el => {
-        for (let e = el; e && e !== document.body; e = e.parentElement) {
+        for (let e = el; e && e !== main; e = e.parentElement) {
             const o = getComputedStyle(e).overflowX;
             if ((o === 'auto' || o === 'scroll') && e.getBoundingClientRect().right <= vw + 1) return true;
         }
