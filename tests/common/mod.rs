@@ -167,8 +167,9 @@ pub fn spawn_then_close_stdout(mut command: Command) -> (Child, String) {
         let mut first = String::new();
         let mut reader = BufReader::new(stdout);
         let _ = reader.read_line(&mut first);
+        // Close the pipe's read end BEFORE the test goes on: the next print must fail (EPIPE).
+        drop(reader);
         let _ = sender.send(first);
-        // `reader` (the pipe's read end) is dropped here: the next print fails (EPIPE).
     });
     let first = receiver.recv_timeout(PATIENCE).unwrap_or_else(|_| {
         let _ = child.kill();
