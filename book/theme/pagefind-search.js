@@ -82,12 +82,17 @@
     // spaces the index put between them are taken out of what is shown.
     const HAN_PAIR = /(\p{Script=Han})(?=\p{Script=Han})/gu;
     function pagefindQuery(query) {
-        if (!/\p{Script=Han}/u.test(query)) {
-            return query;
-        }
-        const spaced = query.replace(HAN_PAIR, '$1 ');
-        // One run of Chinese (and nothing else): its characters, in this order, next to each other.
-        return /^[\p{Script=Han}]+$/u.test(query) ? `"${spaced}"` : spaced;
+        return query.replace(HAN_PAIR, '$1 ');
+    }
+    // A query that is one run of Chinese (and nothing else) must match its characters in this
+    // order, next to each other: Pagefind finds the pages with all of them, and the page's text
+    // says whether they stand together. (Pagefind's own exact search, "…", returns only one
+    // section per page, so it cannot point at the right section.)
+    function isChineseWord(query) {
+        return /^[\p{Script=Han}]+$/u.test(query);
+    }
+    function plain(html) {
+        return unspace(html.replace(/<[^>]*>/g, ''));
     }
     function unspace(html) {
         return html
@@ -125,27 +130,39 @@
         return d.innerHTML;
     }
 
-    // One result per page. A page whose title holds the query is the answer itself: the link
-    // opens the page (the chapter "端口" for 端口, "Ports" for port). Otherwise it points at
-    // the page's best section for it — one whose heading holds the query, else Pagefind's
-    // sub-result with the most hits — so "SO_REUSEADDR" opens that section, not the chapter's top.
+    // One result per page. A page named after the query (端口, Ports for "port") is the answer
+    // itself: the link opens it at its top. Otherwise the link opens the page's best section for
+    // the query: one whose heading holds it (SO_REUSEADDR opens "TIME_WAIT and SO_REUSEADDR"),
+    // else the top of a page whose title holds it, else Pagefind's sub-result with the most hits.
     function titleOf(page) {
         return unspace(page.meta && page.meta.title ? page.meta.title : page.url);
     }
-    function titleHolds(page, query) {
-        return titleOf(page).toLowerCase().includes(query.toLowerCase());
+    function holds(text, query) {
+        return text.toLowerCase().includes(query.toLowerCase());
+    }
+    function namedAfter(page, query) {
+        const t = titleOf(page).toLowerCase();
+        const q = query.toLowerCase();
+        return t === q || t === q + 's';
     }
     function entry(page, query) {
         const title = titleOf(page);
         let best = null;
-        if (!titleHolds(page, query)) {
-            const subs = (page.sub_results || []).filter(s => s.url);
-            // A section named after the query, else the one with the most hits.
-            best = subs.find(s => s.title && unspace(s.title).toLowerCase().includes(query.toLowerCase())) || null;
-            for (const s of best ? [] : subs) {
-                const hits = (s.locations || []).length;
-                if (hits > 0 && (!best || hits > (best.locations || []).length)) {
-                    best = s;
+        if (!namedAfter(page, query)) {
+            const subs = (page.sub_results || []).filter(s => s.url && s.url.includes('#'));
+            // (the first sub-result is the page's own title: a section below it is more precise)
+            best = [...subs.slice(1), ...subs.slice(0, 1)]
+                .find(s => s.title && holds(unspace(s.title), query)) || null;
+            if (!best && !holds(title, query)) {
+                const word = isChineseWord(query);
+                for (const s of subs) {
+                    const hits = (s.locations || []).length;
+                    if (word && !plain(s.excerpt || '').includes(query)) {
+                        continue; // its characters, but not side by side
+                    }
+                    if (hits > 0 && (!best || hits > (best.locations || []).length)) {
+                        best = s;
+                    }
                 }
             }
         }
@@ -158,13 +175,16 @@
         return { url, crumb, excerpt };
     }
 
-    // Pagefind does not rank the results of an exact search (a Chinese query), so rank them
-    // here: pages whose title holds the word first, then by how often the word occurs.
-    function rankExact(pages, query) {
+    // Pages whose title holds the query come first, then pages with a section named after it,
+    // then the others. Within each group: for a Chinese word, how often it occurs (Pagefind's
+    // score counts its characters one by one); otherwise Pagefind's order.
+    function rank(pages, query, exact) {
         const needle = query.replace(HAN_PAIR, '$1 ');
-        const count = p => (p.content || '').split(needle).length - 1;
+        const count = p => (exact ? (p.content || '').split(needle).length - 1 : 0);
+        const named = p => (holds(titleOf(p), query) ? 2
+            : (p.sub_results || []).some(s => s.title && holds(unspace(s.title), query)) ? 1 : 0);
         return pages
-            .map((p, i) => ({ p, i, t: titleHolds(p, query) ? 1 : 0, n: count(p) }))
+            .map((p, i) => ({ p, i, t: named(p), n: count(p) }))
             .sort((a, b) => b.t - a.t || b.n - a.n || a.i - b.i)
             .map(x => x.p);
     }
@@ -181,17 +201,18 @@
         let pages;
         try {
             const pf = await loadPagefind();
-            const asked = pagefindQuery(query);
-            const exact = asked.startsWith('"');
-            const found = await pf.debouncedSearch(asked, {}, 150);
+            const exact = isChineseWord(query);
+            const found = await pf.debouncedSearch(pagefindQuery(query), {}, 150);
             if (found === null || mine !== latest) {
                 return; // a newer query replaced this one
             }
-            // The book has a few dozen pages: an exact search loads them all to rank them.
-            pages = await Promise.all(found.results.slice(0, exact ? 100 : MAX_RESULTS).map(r => r.data()));
+            // The book has a few dozen pages: load every result's data to rank them.
+            pages = await Promise.all(found.results.slice(0, 100).map(r => r.data()));
             if (exact) {
-                pages = rankExact(pages, query).slice(0, MAX_RESULTS);
+                const needle = pagefindQuery(query);
+                pages = pages.filter(p => (p.content || '').includes(needle));
             }
+            pages = rank(pages, query, exact).slice(0, MAX_RESULTS);
         } catch (e) {
             if (mine === latest) {
                 header.textContent = T.failed;
