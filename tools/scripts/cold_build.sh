@@ -114,6 +114,9 @@ for unit in units:
 ranked = sorted(total.items(), key=lambda kv: -kv[1])
 print("   ", ", ".join(f"{name} {secs:.1f} s" for name, secs in ranked[:12]))
 print(f"    ({len(units)} units, {sum(total.values()):.1f} s of compile time in all)")
+own = sorted((u for u in units if u["name"].startswith("net-basics")), key=lambda u: -u["duration"])
+print("    this workspace's own units:", ", ".join(f"{u['name']}{u['target']} {u['duration']:.1f} s" for u in own[:10]),
+      f"… ({len(own)} units, {sum(u['duration'] for u in own):.1f} s)")
 EOF
 }
 if [[ $TIMINGS == 1 ]]; then
