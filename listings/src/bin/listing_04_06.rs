@@ -1,3 +1,4 @@
+// ANCHOR: all_but_serve
 // Listing 4-6: a bound on clients, and a timeout for a client that goes silent.
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -52,6 +53,7 @@ fn main() -> io::Result<()> {
     }
 }
 
+// ANCHOR_END: all_but_serve
 /// Listing 4-5's `serve`, unchanged.
 fn serve(mut client: TcpStream, peer: SocketAddr) -> io::Result<()> {
     println!("[{peer}] connected");
