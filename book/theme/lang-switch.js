@@ -73,6 +73,12 @@
         document.head.appendChild(style);
     }
 
+    // The label of a collapsed block is a paragraph inside <summary> (book/po/summary_paragraphs.py
+    // makes it one, so that it is translated): keep it on the line of the ▶ marker.
+    const summaryStyle = document.createElement('style');
+    summaryStyle.textContent = '.content summary > p { display: inline; margin: 0; }';
+    document.head.appendChild(summaryStyle);
+
     const buttons = document.querySelector('#mdbook-menu-bar .right-buttons')
         || document.querySelector('.right-buttons');
     if (buttons) {
