@@ -25,7 +25,7 @@ import json
 import re
 import sys
 
-SUMMARY = re.compile(r"^([ \t]*)<summary>([^<\n]+)</summary>[ \t]*$", re.MULTILINE)
+SUMMARY = re.compile(r"^([ \t]*)<summary>(.+?)</summary>[ \t]*$", re.MULTILINE)
 
 
 def rewrite(text):
