@@ -11,7 +11,7 @@
 #
 # In each round the SAME Python sender (flood_sender.py) floods each server in turn for the same
 # FLOOD_SECONDS, the order reversed every other round; each server's stdout goes to a file in
-# OUT_DIR (default target/flood). After the sender closes, each server finishes what it has
+# OUT_DIR (default: a fresh folder in /dev/shm, a tmpfs, removed at the end; else target/flood). After the sender closes, each server finishes what it has
 # received (ours: its "disconnected" line; lesson: it starts printing empty messages, because
 # its loop never checks for the end of the stream; right: it exits), then it is stopped.
 #
@@ -28,6 +28,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-2}
 FLOOD_SECONDS=${FLOOD_SECONDS:-3}
+# The output files live in memory (tmpfs) by default: on disk, the gigabyte that one server
+# writes is written back while the next server runs, and the kernel throttles that one's writes.
+if [[ -z ${OUT_DIR:-} && -d /dev/shm && -w /dev/shm ]]; then
+    OUT_DIR=$(mktemp -d /dev/shm/net-basics-flood.XXXXXX)
+fi
 OUT_DIR=${OUT_DIR:-target/flood}
 KEEP_OUTPUT=${KEEP_OUTPUT:-0} # 1: keep the servers' output files (hundreds of MB each)
 SCRIPTS=tools/scripts
@@ -42,7 +47,7 @@ cleanup() {
         wait "$pid" 2>/dev/null || true
     done
 }
-trap cleanup EXIT
+trap 'cleanup; [[ $OUT_DIR != /dev/shm/* || $KEEP_OUTPUT == 1 ]] || rm -rf "$OUT_DIR"' EXIT
 trap 'exit 130' INT TERM
 
 # stop PID SIGNAL: send SIGNAL, then KILL after 5 s; always waited for.
