@@ -30,7 +30,9 @@ build() {
     fi
 }
 build mdbook build book -d "$out"
-build env MDBOOK_BOOK__LANGUAGE=zh-CN mdbook build book -d "$out/zh-CN"
+# The book's title is configuration, not text that gettext extracts: set it here.
+build env MDBOOK_BOOK__LANGUAGE=zh-CN MDBOOK_BOOK__TITLE="net-basics：用 Rust 写你的第一个网络程序" \
+    mdbook build book -d "$out/zh-CN"
 node book/po/align-anchors.mjs "$out"
 node book/check/search/build-index.mjs "$out"
 echo "build-editions: English in $out, Chinese in $out/zh-CN, search index in $out/pagefind"
