@@ -73,6 +73,23 @@
         document.head.appendChild(style);
     }
 
+    // mdBook's own buttons have English titles (the theme is not translated): name them in Chinese.
+    if (isZh) {
+        const names = [
+            ['#mdbook-sidebar-toggle', '目录'],
+            ['#mdbook-theme-toggle', '配色'],
+            ['a[href$="print.html"]', '打印全书'],
+            ['.nav-chapters.previous, .mobile-nav-chapters.previous', '上一章'],
+            ['.nav-chapters.next, .mobile-nav-chapters.next', '下一章'],
+        ];
+        for (const [selector, name] of names) {
+            document.querySelectorAll(selector).forEach(el => {
+                el.title = name;
+                el.setAttribute('aria-label', name);
+            });
+        }
+    }
+
     // The label of a collapsed block is a paragraph inside <summary> (book/po/summary_paragraphs.py
     // makes it one, so that it is translated): keep it on the line of the ▶ marker.
     const summaryStyle = document.createElement('style');
