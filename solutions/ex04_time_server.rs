@@ -36,12 +36,15 @@ pub fn handle_client(mut reader: impl Read, out: &mut impl Write) -> io::Result<
             Err(err) => break Err(err),
         };
         decoder.push(&buffer[..received]);
+        // The lines of this read, gathered first and written at once: one write per read.
+        let mut lines = Vec::new();
         while let Some(message) = decoder.next_message()? {
             if message.is_timestamp() {
                 timestamps += 1;
             }
-            writeln!(out, "{message}")?;
+            writeln!(lines, "{message}")?; // into memory: cannot fail
         }
+        out.write_all(&lines)?;
         out.flush()?;
     };
     // A message cut short by the end of the stream (or by a reset) is still reported.

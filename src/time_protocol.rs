@@ -146,7 +146,10 @@ impl Message {
 impl fmt::Display for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Message::Timestamp(timestamp) => write!(f, "client time: {timestamp}"),
+            Message::Timestamp(timestamp) => {
+                f.write_str("client time: ")?;
+                f.write_str(timestamp.as_str())
+            }
             Message::NotATimestamp(shown) => write!(f, "not a timestamp: \"{shown}\""),
         }
     }
