@@ -103,7 +103,7 @@ pub fn bind_error(addr: SocketAddr, err: &io::Error) -> String {
         io::ErrorKind::AddrInUse => address_in_use(addr, port_holders(port)),
         io::ErrorKind::PermissionDenied => format!(
             "cannot listen on {addr}: permission denied — ports below 1024 are well-known ports \
-             reserved for system services; use a dynamic port such as 8000 (see book chapter 2)"
+             reserved for system services; use a port of 1024 or above, such as 8000 (see book chapter 2)"
         ),
         io::ErrorKind::AddrNotAvailable => format!(
             "cannot listen on {addr}: {ip} is not an address of this machine — a server can only \

@@ -20,11 +20,11 @@ fn classify_port_splits_at_1024() {
         (80, PortClass::WellKnown, "80 is http; 0–1023 are well-known"),
         (443, PortClass::WellKnown, "443 is https; 0–1023 are well-known"),
         (1023, PortClass::WellKnown, "1023 is the last well-known port (0–1023)"),
-        (1024, PortClass::Dynamic, "1024 is the first dynamic port (1024–65535)"),
-        (8000, PortClass::Dynamic, "8000 (the time server's port) is in 1024–65535, dynamic"),
-        (49151, PortClass::Dynamic, "49151 is in 1024–65535, dynamic"),
-        (49152, PortClass::Dynamic, "49152 is in 1024–65535, dynamic"),
-        (65535, PortClass::Dynamic, "65535 is the last port; 1024–65535 are dynamic"),
+        (1024, PortClass::Dynamic, "1024 is the first of the lesson's dynamic ports (1024–65535)"),
+        (8000, PortClass::Dynamic, "8000 (the time server's port) is in 1024–65535, the lesson's dynamic range"),
+        (49151, PortClass::Dynamic, "49151 is in 1024–65535, the lesson's dynamic range (IANA: user)"),
+        (49152, PortClass::Dynamic, "49152 is in 1024–65535, the lesson's dynamic range"),
+        (65535, PortClass::Dynamic, "65535 is the last port; 1024–65535 are the lesson's dynamic range"),
     ];
     for (port, expected, why) in cases {
         let got = classify_port(port);
