@@ -15,14 +15,13 @@ use std::io::{self, Read, Write};
 /// * **Read until a read returns 0 bytes** — the end of the stream: the client closed its side.
 ///   A read returns whatever has arrived: part of a message, or several.
 /// * **Framing is the decoder's job.** Push every byte you read into a
-///   [`TimestampDecoder`](net_basics::time_protocol::TimestampDecoder), then write one line per
+///   `TimestampDecoder` (from `net_basics::time_protocol`), then write one line per
 ///   message it gives back, as the message displays itself (`client time: 2026-11-25 09:50:00`
 ///   or `not a timestamp: "hello"`). It finds timestamps ended by `\n` (our client) and bare
 ///   timestamps back to back (the lesson's Python client).
 /// * **Flush `out` after the lines of each read**, so they are shown now, not when a buffer fills.
 /// * **Nothing received is lost:** when the stream ends, or a read fails, first write what the
-///   decoder still holds ([`finish`](net_basics::time_protocol::TimestampDecoder::finish)), then
-///   return.
+///   decoder still holds (its `finish`), then return.
 /// * **Errors are returned unchanged** — a reset connection, a read timeout (the server's idle
 ///   timeout shows up as `WouldBlock` or `TimedOut`) — except `Interrupted`, which only means
 ///   "try the read again". A line that is too long is returned as an error of kind

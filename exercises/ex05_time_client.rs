@@ -27,8 +27,8 @@ pub fn format_timestamp(now: &DateTime<Local>) -> String {
 /// it means the server went away.
 ///
 /// `clock` is a parameter so that tests can pass a fake one; a real client passes `Local::now`.
-/// (`examples/05_time_client.rs` runs the same loop, and before each message also checks
-/// that the server is still there.)
+/// (`examples/05_time_client.rs` calls this function, through a writer that also prints each
+/// message it sends.)
 pub fn send_timestamps(
     out: impl Write,
     count: usize,
