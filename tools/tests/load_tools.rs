@@ -5,6 +5,8 @@
 //! Each runs as a process against a listener of this test on 127.0.0.1:0, and is killed and
 //! waited for even when an assertion fails (`common::Running`).
 
+// The same process helpers as the lesson's own example tests.
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use std::io::Read;
