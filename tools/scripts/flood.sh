@@ -3,8 +3,9 @@
 #
 #   tools/scripts/flood.sh                      2 rounds of 3 s floods (ROUNDS, FLOOD_SECONDS)
 #
-#   lesson  the lesson's own Python server (lesson_server.py: the lesson's program, its port made
-#           configurable, nothing else): one recv(1024), one print of the raw chunk, per read
+#   lesson  the lesson's own Python server (listings/lesson/server.py, run as a copy whose port
+#           8000 is replaced by a free one, nothing else): one recv(1024), one print of the raw
+#           chunk, per read
 #   ours    examples/04_time_server, release build (built first unless NO_BUILD=1)
 #   right   the same job done right in Python (done_right_server.py): line framing, one print
 #           per timestamp
@@ -100,7 +101,9 @@ flood() {
     case $name in
     lesson)
         port=$(free_port)
-        python3 "$SCRIPTS/lesson_server.py" "$port" >"$out" 2>"$err" &
+        # The lesson's own program, unchanged but for its port: 8000 becomes a free one.
+        sed "s/, 8000)/, $port)/" listings/lesson/server.py >"$OUT_DIR/lesson_server.py"
+        python3 "$OUT_DIR/lesson_server.py" >"$out" 2>"$err" &
         pid=$!
         ;;
     right)
