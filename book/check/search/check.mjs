@@ -20,7 +20,7 @@
 //     Chinese text. (Tried once: a U+E000 put into a page is reported; a 2000 px wide block is
 //     reported as a sideways-scrolling content column.)
 import { chromium } from 'playwright-core';
-import { createServer } from 'node:http';
+import { serve } from '../serve.mjs';
 import { mkdtemp, readFile, readdir, rm, mkdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,33 +44,8 @@ function ok(cond, what) {
     return cond;
 }
 
-// --- a static server for the built site, on a free loopback port -------------------------------
-const TYPES = {
-    '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
-    '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
-    '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.wasm': 'application/wasm',
-    '.txt': 'text/plain; charset=utf-8',
-};
-const server = createServer(async (req, res) => {
-    try {
-        let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-        if (p.endsWith('/')) {
-            p += 'index.html';
-        }
-        const file = path.join(site, path.normalize(p));
-        if (!file.startsWith(site)) {
-            throw new Error('outside');
-        }
-        const body = await readFile(file);
-        res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-        res.end(body);
-    } catch {
-        res.writeHead(404);
-        res.end('not found');
-    }
-});
-await new Promise(r => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}/`;
+// --- the built site, on a free loopback port (../serve.mjs) ----------------------------------
+const { base, server } = await serve(site);
 
 async function htmlPages(dir) {
     const skip = new Set(['print.html', 'toc.html', '404.html']);
