@@ -322,3 +322,103 @@ fn the_book_quotes_the_real_error_messages() {
             .join("\n")
     );
 }
+
+// --- the class path: reading time, the word budget, speaker notes (issue 19) ----------------------
+
+/// Runs `python3 book/reading_time.py ARGS` (the preprocessor that puts the reading time on every
+/// lesson page, in its report mode); returns (success, stdout and stderr).
+fn reading_time(args: &[&str]) -> (bool, String) {
+    let output = Command::new("python3")
+        .arg(root().join("book/reading_time.py"))
+        .args(args)
+        .output()
+        .unwrap_or_else(|err| {
+            panic!("cannot run python3 ({err}): the book's preprocessors need it")
+        });
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+/// The core path a class reads in its 90 minutes — chapters 1–5, prose outside code blocks,
+/// `<details>` blocks, HTML comments and `{{#…}}` lines — is at most 5,000 words (issue 19).
+#[test]
+fn the_core_path_fits_a_class_of_90_minutes() {
+    let (fits, report) = reading_time(&["--report", "--budget", "5000"]);
+    println!("{report}");
+    assert!(
+        fits,
+        "the core path of book/src/0[1-5]-*.md is over its budget of 5,000 words. Move what a class \
+         does not need into a collapsed <details class=\"deeper\"> block or an appendix:\n{report}"
+    );
+}
+
+/// The label on each page is the report's number: one computation for the book and the budget.
+#[test]
+fn every_lesson_page_shows_the_reading_time_its_text_gives() {
+    let (_, report) = reading_time(&["--report"]);
+    let (out, _) = built_book();
+    let mut problems = Vec::new();
+    let mut pages = 0;
+    for line in report.lines() {
+        // "  1055    47   10  01-ip-address.md"
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [_, _, minutes, page, ..] = fields[..] else {
+            continue;
+        };
+        if !page.ends_with(".md") || minutes.parse::<u32>().is_err() {
+            continue;
+        }
+        let html_page = out.join(page.replace(".md", ".html"));
+        let Ok(html) = fs::read_to_string(&html_page) else {
+            continue; // not in SUMMARY.md, so not built
+        };
+        pages += 1;
+        let unit = if minutes == "1" { "minute" } else { "minutes" };
+        let expected = format!("Reading time: about {minutes} {unit}</p>");
+        if !html.contains("<p class=\"net-basics-reading-time\"") || !html.contains(&expected) {
+            problems.push(format!(
+                "{}: expected the label `{expected}` (book/reading_time.py computes {minutes} min)",
+                html_page.strip_prefix(out).unwrap_or(&html_page).display()
+            ));
+        }
+    }
+    assert!(
+        pages >= 5,
+        "expected a report of at least 5 lesson pages, got:\n{report}"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The counting rule, on a page made for it: what is collapsed, commented or an include line does
+/// not count as words; code is counted as the reader sees it, includes and anchors resolved.
+#[test]
+fn the_reading_time_counts_the_core_text_only() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("reading-time");
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("a scratch folder");
+    fs::write(
+        dir.join("listing.rs"),
+        "fn hidden() {}\n// ANCHOR: shown\nfn a() {}\n\nfn b() {}\n// ANCHOR_END: shown\n",
+    )
+    .expect("writable");
+    let page = "# One two\n\nthree four five\n\n```rust\n{{#include listing.rs:shown}}\nlet x = 1;\n```\n\n\
+                <details class=\"deeper\">\n<summary>Deeper: six</summary>\n\nseven eight\n\n```text\nnine\n```\n\n\
+                </details>\n\n<!-- ten\neleven -->\n{{#include listing.rs}}\n\n~~~console\n$ twelve\n~~~\n";
+    fs::write(dir.join("01-sample.md"), page).expect("writable");
+    let (_, report) = reading_time(&["--report", "--src", dir.to_str().expect("a UTF-8 path")]);
+    // 6 words ('#', 'One', 'two', 'three', 'four', 'five': not the collapsed block, the comment
+    // or the include line) and 4 code lines: `fn a` and `fn b` (the anchor's lines, without its
+    // blank and marker lines), `let x`, and `$ twelve` (not `nine`: it is collapsed).
+    let line = report
+        .lines()
+        .find(|line| line.ends_with("01-sample.md"))
+        .unwrap_or_else(|| panic!("no line for the sample page in:\n{report}"));
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(
+        fields[..3],
+        ["6", "4", "1"],
+        "expected 6 words ('#', 'One', 'two', 'three', 'four', 'five'), 4 code lines and 1 minute; \
+         the report said:\n{report}"
+    );
+}
