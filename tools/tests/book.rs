@@ -422,3 +422,28 @@ fn the_reading_time_counts_the_core_text_only() {
          the report said:\n{report}"
     );
 }
+
+/// Every page of the class path has speaker notes for whoever teaches it (issue 19), in the
+/// markup that book/theme/speaker-notes.js hides from students.
+#[test]
+fn every_page_of_the_class_path_has_speaker_notes() {
+    let src = root().join("book/src");
+    let missing: Vec<String> = files(&src, ".md")
+        .into_iter()
+        .filter_map(|page| {
+            let name = page.file_name()?.to_string_lossy().into_owned();
+            let core = name.len() > 3
+                && name.starts_with('0')
+                && (b'1'..=b'5').contains(&name.as_bytes()[1]);
+            let text = fs::read_to_string(&page).ok()?;
+            (core && !text.contains("<details class=\"speaker-notes\">")).then_some(name)
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "these pages of the class path have no speaker notes; add a block (what to draw, what to \
+         demo, what students ask, the misconception to expect):\n\n<details class=\"speaker-notes\">\n\
+         <summary>Speaker notes</summary>\n\n…\n\n</details>\n\nmissing in: {}",
+        missing.join(", ")
+    );
+}
