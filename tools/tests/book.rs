@@ -447,3 +447,43 @@ fn every_page_of_the_class_path_has_speaker_notes() {
         missing.join(", ")
     );
 }
+
+/// The teacher's guide names the tests that catch each common mistake; a renamed or removed test
+/// must not leave the guide pointing at nothing.
+#[test]
+fn the_teachers_guide_names_tests_that_exist() {
+    let guide = fs::read_to_string(root().join("book/src/teacher-guide.md"))
+        .expect("book/src/teacher-guide.md is readable");
+    let tests: String = files(&root().join("tests"), ".rs")
+        .iter()
+        .filter(|file| {
+            file.file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with("ex"))
+        })
+        .map(|file| fs::read_to_string(file).expect("readable"))
+        .collect();
+    // Every `code span` that looks like a test's name: lower case, digits and at least three `_`.
+    let named: BTreeSet<&str> = guide
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|span| {
+            span.matches('_').count() >= 3
+                && span
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
+        .collect();
+    assert!(
+        named.len() >= 10,
+        "expected the guide to name the tests of its mistake tables, found {named:?}"
+    );
+    let missing: Vec<&&str> = named
+        .iter()
+        .filter(|name| !tests.contains(&format!("fn {name}()")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "book/src/teacher-guide.md names tests that tests/ex*.rs does not have (renamed?): {missing:?}"
+    );
+}
