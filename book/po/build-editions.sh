@@ -9,7 +9,7 @@
 #   4. the Pagefind index of both     -> OUT/pagefind/   (book/check/search/build-index.mjs)
 #
 # Needs mdbook 0.5 and mdbook-i18n-helpers 0.4 (cargo install --locked mdbook@0.5.4
-# mdbook-i18n-helpers@0.4.0), python3 (book/po/summary_paragraphs.py), Node.js 18+, and the
+# mdbook-i18n-helpers@0.4.0), python3 (book/po/summary_paragraphs.py, book/reading_time.py), Node.js 18+, and the
 # search tools once: (cd book/check/search && npm ci). Fails on any mdBook ERROR or WARN line.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -322,3 +322,172 @@ fn the_book_quotes_the_real_error_messages() {
             .join("\n")
     );
 }
+
+// --- the class path: reading time, the word budget, speaker notes (issue 19) ----------------------
+
+/// Runs `python3 book/reading_time.py ARGS` (the preprocessor that puts the reading time on every
+/// lesson page, in its report mode); returns (success, stdout and stderr).
+fn reading_time(args: &[&str]) -> (bool, String) {
+    let output = Command::new("python3")
+        .arg(root().join("book/reading_time.py"))
+        .args(args)
+        .output()
+        .unwrap_or_else(|err| {
+            panic!("cannot run python3 ({err}): the book's preprocessors need it")
+        });
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+/// The core path a class reads in its 90 minutes — chapters 1–5, prose outside code blocks,
+/// `<details>` blocks, HTML comments and `{{#…}}` lines — is at most 5,000 words (issue 19).
+#[test]
+fn the_core_path_fits_a_class_of_90_minutes() {
+    let (fits, report) = reading_time(&["--report", "--budget", "5000"]);
+    println!("{report}");
+    assert!(
+        fits,
+        "the core path of book/src/0[1-5]-*.md is over its budget of 5,000 words. Move what a class \
+         does not need into a collapsed <details class=\"deeper\"> block or an appendix:\n{report}"
+    );
+}
+
+/// The label on each page is the report's number: one computation for the book and the budget.
+#[test]
+fn every_lesson_page_shows_the_reading_time_its_text_gives() {
+    let (_, report) = reading_time(&["--report"]);
+    let (out, _) = built_book();
+    let mut problems = Vec::new();
+    let mut pages = 0;
+    for line in report.lines() {
+        // "  1055    47   10  01-ip-address.md"
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [_, _, minutes, page, ..] = fields[..] else {
+            continue;
+        };
+        if !page.ends_with(".md") || minutes.parse::<u32>().is_err() {
+            continue;
+        }
+        let html_page = out.join(page.replace(".md", ".html"));
+        let Ok(html) = fs::read_to_string(&html_page) else {
+            continue; // not in SUMMARY.md, so not built
+        };
+        pages += 1;
+        let unit = if minutes == "1" { "minute" } else { "minutes" };
+        let expected = format!("Reading time: about {minutes} {unit}</p>");
+        if !html.contains("<p class=\"net-basics-reading-time\"") || !html.contains(&expected) {
+            problems.push(format!(
+                "{}: expected the label `{expected}` (book/reading_time.py computes {minutes} min)",
+                html_page.strip_prefix(out).unwrap_or(&html_page).display()
+            ));
+        }
+    }
+    assert!(
+        pages >= 5,
+        "expected a report of at least 5 lesson pages, got:\n{report}"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The counting rule, on a page made for it: what is collapsed, commented or an include line does
+/// not count as words; code is counted as the reader sees it, includes and anchors resolved.
+#[test]
+fn the_reading_time_counts_the_core_text_only() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("reading-time");
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("a scratch folder");
+    fs::write(
+        dir.join("listing.rs"),
+        "fn hidden() {}\n// ANCHOR: shown\nfn a() {}\n\nfn b() {}\n// ANCHOR_END: shown\n",
+    )
+    .expect("writable");
+    let page = "# One two\n\nthree four five\n\n```rust\n{{#include listing.rs:shown}}\nlet x = 1;\n```\n\n\
+                <details class=\"deeper\">\n<summary>Deeper: six</summary>\n\nseven eight\n\n```text\nnine\n```\n\n\
+                </details>\n\n<!-- ten\neleven -->\n{{#include listing.rs}}\n\n~~~console\n$ twelve\n~~~\n";
+    fs::write(dir.join("01-sample.md"), page).expect("writable");
+    let (_, report) = reading_time(&["--report", "--src", dir.to_str().expect("a UTF-8 path")]);
+    // 6 words ('#', 'One', 'two', 'three', 'four', 'five': not the collapsed block, the comment
+    // or the include line) and 4 code lines: `fn a` and `fn b` (the anchor's lines, without its
+    // blank and marker lines), `let x`, and `$ twelve` (not `nine`: it is collapsed).
+    let line = report
+        .lines()
+        .find(|line| line.ends_with("01-sample.md"))
+        .unwrap_or_else(|| panic!("no line for the sample page in:\n{report}"));
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(
+        fields[..3],
+        ["6", "4", "1"],
+        "expected 6 words ('#', 'One', 'two', 'three', 'four', 'five'), 4 code lines and 1 minute; \
+         the report said:\n{report}"
+    );
+}
+
+/// Every page of the class path has speaker notes for whoever teaches it (issue 19), in the
+/// markup that book/theme/speaker-notes.js hides from students.
+#[test]
+fn every_page_of_the_class_path_has_speaker_notes() {
+    let src = root().join("book/src");
+    let missing: Vec<String> = files(&src, ".md")
+        .into_iter()
+        .filter_map(|page| {
+            let name = page.file_name()?.to_string_lossy().into_owned();
+            let core = name.len() > 3
+                && name.starts_with('0')
+                && (b'1'..=b'5').contains(&name.as_bytes()[1]);
+            let text = fs::read_to_string(&page).ok()?;
+            (core && !text.contains("<details class=\"speaker-notes\">")).then_some(name)
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "these pages of the class path have no speaker notes; add a block (what to draw, what to \
+         demo, what students ask, the misconception to expect):\n\n<details class=\"speaker-notes\">\n\
+         <summary>Speaker notes</summary>\n\n…\n\n</details>\n\nmissing in: {}",
+        missing.join(", ")
+    );
+}
+
+/// The teacher's guide names the tests that catch each common mistake; a renamed or removed test
+/// must not leave the guide pointing at nothing.
+#[test]
+fn the_teachers_guide_names_tests_that_exist() {
+    let guide = fs::read_to_string(root().join("book/src/teacher-guide.md"))
+        .expect("book/src/teacher-guide.md is readable");
+    let tests: String = files(&root().join("tests"), ".rs")
+        .iter()
+        .filter(|file| {
+            file.file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with("ex"))
+        })
+        .map(|file| fs::read_to_string(file).expect("readable"))
+        .collect();
+    // Every `code span` that looks like a test's name: lower case, digits and at least three `_`.
+    let named: BTreeSet<&str> = guide
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|span| {
+            span.matches('_').count() >= 3
+                && span
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
+        .collect();
+    assert!(
+        named.len() >= 10,
+        "expected the guide to name the tests of its mistake tables, found {named:?}"
+    );
+    // A name may be the start of a longer one (`…_invalid_data` names
+    // `…_invalid_data_after_the_lines_before_it`): a teacher who searches for it finds the test.
+    let missing: Vec<&&str> = named
+        .iter()
+        .filter(|name| {
+            !tests.contains(&format!("fn {name}()")) && !tests.contains(&format!("fn {name}_"))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "book/src/teacher-guide.md names tests that tests/ex*.rs does not have (renamed?): {missing:?}"
+    );
+}

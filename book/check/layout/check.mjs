@@ -14,7 +14,16 @@
 //   - wraps a code or console block (a wrapped console line splits a command from its argument:
 //     code must scroll, not wrap);
 //   - has an image that did not load, or a literal mdBook include (`{{#include …`) left in it;
-//   - (English, lesson pages) is longer than 6.5 screens of 800 px at 1280 px; appendices 10.5.
+//   - (English, lesson pages) is longer than 6.5 screens of 800 px at 1280 px; appendices 10.5;
+//   - (lesson pages, NN-….html) has no reading time under its title, in the page's language;
+//   - shows a speaker note (<details class="speaker-notes">) before the switch is pressed, has
+//     notes but no switch in the menu bar (or a switch without notes), or whose switch — pressed
+//     by keyboard (Enter) at 1280 px and by a tap at 390 px — does not show and open every note,
+//     say aria-pressed="true", keep them shown after a reload (localStorage), and hide them again;
+//   - opens a "Deeper: …" box (<details class="deeper">) by itself, or keeps one closed when a
+//     link points inside it.
+// Every edition, at each width, must have at least one page with speaker notes: the switch is
+// proved on the built book, not on a fixture.
 // Editions: the English one at the root, and each sub-directory with an index.html and a
 // print.html (e.g. zh-CN/). Search: mdBook's own search box, when the site has mdBook's index;
 // when mdBook's search is off (the book uses Pagefind), search is book/check/search/check.mjs's
@@ -122,6 +131,85 @@ function measure() {
     return out;
 }
 
+// --- speaker notes, "deeper" boxes and the reading time, measured in the page -----------------------
+// What a reader sees of the teacher's notes (theme/speaker-notes.js, custom.css).
+function notesState() {
+    const main = document.querySelector('main');
+    const flat = t => (t || '').replace(/\s+/g, ' ').trim();
+    const seen = flat(main ? main.innerText : '');
+    const notes = [...document.querySelectorAll('main details.speaker-notes')];
+    const button = document.getElementById('net-basics-notes-toggle');
+    // A note's text is visible when the page's rendered text (innerText skips what is hidden)
+    // holds the start of its first paragraph.
+    const body = d => flat([...d.children].filter(c => c.tagName !== 'SUMMARY').map(c => c.textContent).join(' ')).slice(0, 40);
+    const rt = document.querySelector('main h1 + p.net-basics-reading-time');
+    return {
+        count: notes.length,
+        shown: notes.filter(d => d.getBoundingClientRect().height > 0).length,
+        open: notes.filter(d => d.open).length,
+        readable: notes.filter(d => body(d) && seen.includes(body(d))).length,
+        button: button && {
+            pressed: button.getAttribute('aria-pressed'),
+            name: button.getAttribute('aria-label'),
+            visible: button.getBoundingClientRect().width > 0,
+            inBar: !!button.closest('#mdbook-menu-bar'),
+            isButton: button.tagName === 'BUTTON' && button.tabIndex >= 0,
+        },
+        deeperOpen: [...document.querySelectorAll('main details.deeper')].filter(d => d.open).length,
+        // An element with an id inside a closed box (not a note): a link there must open the box.
+        hiddenTarget: ([...document.querySelectorAll('main details:not(.speaker-notes):not([open]) [id]')][0] || {}).id || null,
+        readingTime: rt ? rt.textContent.trim() : null,
+    };
+}
+const NOTES_NAME = { en: 'Speaker notes', 'zh-CN': '讲师备注' };
+const READING_TIME = { en: /^Reading time: about \d+ minutes?$/, 'zh-CN': /^阅读时间：约 \d+ 分钟$/ };
+
+// The switch on one page: hidden by default, shown and opened after a press, hidden again.
+// Leaves the notes shown (so that the layout is measured with them), and returns how to hide them.
+async function checkNotes(page, where, edition, width, first) {
+    let s = await page.evaluate(notesState);
+    ok(s.shown === 0 && s.readable === 0,
+        `${where}: ${s.shown} speaker note(s) visible before the switch was pressed: students must not see them`);
+    ok(s.deeperOpen === 0, `${where}: ${s.deeperOpen} "Deeper" box(es) open by themselves: they start closed`);
+    if (s.count === 0) {
+        ok(!s.button, `${where}: a speaker-notes switch on a page without speaker notes`);
+        return null;
+    }
+    if (!ok(s.button && s.button.visible && s.button.inBar && s.button.isButton,
+        `${where}: ${s.count} speaker note(s) but no visible <button> switch in the menu bar`)) {
+        return null;
+    }
+    const name = NOTES_NAME[edition.name] || NOTES_NAME.en;
+    ok(s.button.name === name, `${where}: the switch is named "${s.button.name}", expected "${name}" (the page's language)`);
+    ok(s.button.pressed === 'false', `${where}: the switch says aria-pressed="${s.button.pressed}" before it was pressed`);
+    const press = async () => {
+        if (width === 1280) {
+            await page.focus('#net-basics-notes-toggle'); // a keyboard user: Tab lands here, Enter presses
+            await page.keyboard.press('Enter');
+        } else {
+            await page.tap('#net-basics-notes-toggle').catch(() => page.click('#net-basics-notes-toggle'));
+        }
+    };
+    await press();
+    s = await page.evaluate(notesState);
+    ok(s.button.pressed === 'true' && s.shown === s.count && s.open === s.count && s.readable === s.count,
+        `${where}: after pressing the switch (${width === 1280 ? 'Enter' : 'a tap'}), expected all ${s.count} note(s) shown, ` +
+        `open and readable with aria-pressed="true"; got ${s.shown} shown, ${s.open} open, ${s.readable} readable, aria-pressed="${s.button.pressed}"`);
+    if (first) {
+        await page.reload({ waitUntil: 'load' });
+        s = await page.evaluate(notesState);
+        ok(s.shown === s.count && s.button && s.button.pressed === 'true',
+            `${where}: after a reload the notes should stay shown (the switch is remembered); got ${s.shown} of ${s.count} shown, ` +
+            `aria-pressed="${s.button && s.button.pressed}"`);
+    }
+    return async () => {
+        await press();
+        const after = await page.evaluate(notesState);
+        ok(after.shown === 0 && after.readable === 0 && after.button.pressed === 'false',
+            `${where}: pressing the switch again should hide every note; got ${after.shown} shown, aria-pressed="${after.button.pressed}"`);
+    };
+}
+
 // --- mdBook's own search box (only when the site has mdBook's index) ----------------------------
 async function mdbookSearch(page, edition) {
     for (const [query, expect, what] of SEARCHES) {
@@ -148,13 +236,36 @@ try {
         const list = await pages(path.join(site, edition.dir));
         console.log(`${edition.name}: ${list.length} pages at ${WIDTHS.join(' and ')} px`);
         for (const width of WIDTHS) {
-            const context = await browser.newContext({ viewport: { width, height: HEIGHT } });
+            // A fresh context: no speaker-notes choice remembered, as a student first opens the book.
+            const context = await browser.newContext({ viewport: { width, height: HEIGHT }, hasTouch: width === 390 });
             const page = await context.newPage();
+            let notesPages = 0;
+            let linkedIntoBox = false;
             for (const file of list) {
                 const where = `${edition.dir}${file} at ${width} px`;
                 const response = await page.goto(base + edition.dir + file, { waitUntil: 'load' });
                 ok(response && response.ok(), `${where}: HTTP ${response && response.status()}`);
-                // Open every <details>, so that collapsed answers and listings are checked too.
+                const before = await page.evaluate(notesState);
+                if (/^[0-9][0-9]-/.test(file)) {
+                    const expected = READING_TIME[edition.name] || READING_TIME.en;
+                    ok(before.readingTime !== null && expected.test(before.readingTime),
+                        `${where}: expected the reading time under the title (book/reading_time.py), matching ${expected}; got ${JSON.stringify(before.readingTime)}`);
+                }
+                if (before.hiddenTarget && !linkedIntoBox) {
+                    // A link to something inside a closed box opens the box.
+                    linkedIntoBox = true;
+                    await page.goto(`${base}${edition.dir}${file}#${encodeURIComponent(before.hiddenTarget)}`, { waitUntil: 'load' });
+                    const open = await page.evaluate(id => {
+                        const d = document.getElementById(id)?.closest('details');
+                        return !d || d.open;
+                    }, before.hiddenTarget);
+                    ok(open, `${where}: a link to #${before.hiddenTarget} should open the collapsed block around it`);
+                    await page.goto(base + edition.dir + file, { waitUntil: 'load' });
+                }
+                const hideNotes = await checkNotes(page, where, edition, width, notesPages === 0);
+                if (hideNotes) notesPages++;
+                // Open every <details>, so that collapsed answers and listings are checked too
+                // (and, with the switch on, the speaker notes).
                 await page.evaluate(() => document.querySelectorAll('details').forEach(d => { d.open = true; }));
                 await page.evaluate(() => document.fonts.ready);
                 const m = await page.evaluate(measure);
@@ -163,6 +274,7 @@ try {
                 for (const el of m.wrapped) ok(false, `${where}: ${el} wraps its lines (code must scroll, not wrap)`);
                 for (const src of m.images) ok(false, `${where}: image ${src} did not load`);
                 ok(!m.include, `${where}: a literal mdBook include is left in the page: ${m.include}`);
+                if (hideNotes) await hideNotes();
                 if (width === 1280) {
                     // Screens of the page with its collapsed parts closed, as a reader first sees it.
                     await page.evaluate(() => document.querySelectorAll('details').forEach(d => { d.open = false; }));
@@ -179,6 +291,8 @@ try {
                     await page.screenshot({ path: path.join(shots, name), fullPage: true });
                 }
             }
+            ok(notesPages > 0, `${edition.name} at ${width} px: no page has speaker notes, so nothing proved the switch`);
+            console.log(`  ${edition.name} at ${width} px: speaker-notes switch proved on ${notesPages} page(s)`);
             await context.close();
         }
     }

@@ -48,7 +48,11 @@ function fail(what, errors) {
 const { index, errors } = await createIndex({
     rootSelector: 'main',
     // mdBook's "previous/next chapter" arrows and the heading anchors' hidden text are not content.
-    excludeSelectors: ['.nav-chapters', '.mobile-nav-chapters'],
+    // Speaker notes are hidden from students (theme/speaker-notes.js): a result whose words are in
+    // them would open a page where the student cannot see those words. A teacher reads the notes
+    // page by page, beside the lesson; the teacher's guide is indexed. The reading time under each
+    // title (book/reading_time.py) also has data-pagefind-ignore.
+    excludeSelectors: ['.nav-chapters', '.mobile-nav-chapters', 'details.speaker-notes'],
 });
 if (!index) {
     fail('createIndex', errors);
