@@ -91,9 +91,13 @@ fn run(args: &Args) -> Result<(), String> {
         AskError::Io(err) => format!("could not ask {addr}: {err} (see book chapter 6)"),
     })?;
     let time = |at: DateTime<Utc>| at.format("%Y-%m-%d %H:%M:%S%.6f UTC");
-    let lost = match exchange.requests - 1 {
-        0 => String::new(),
-        lost => format!("no answer within {each} s to {lost} request(s): UDP lost them\n"),
+    let lost = match exchange.requests {
+        1 => String::new(),
+        n => format!(
+            "request {n} was answered; {} before it got no answer within {each} s (UDP lost a \
+             datagram, and said nothing)\n",
+            n - 1
+        ),
     };
     say(&format!(
         "{lost}the server's clock: {} (stratum {}), as its reply left\nthis machine's:     {}, \
