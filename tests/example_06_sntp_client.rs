@@ -87,7 +87,7 @@ fn seconds_on(stdout: &str, label: &str) -> f64 {
 }
 
 /// The transcript of a run as a terminal shows it, with the server's port shown as `port`;
-/// written with `UPDATE_LISTINGS=1`, otherwise compared with the file, digits aside.
+/// written with `UPDATE_LISTINGS=1`, otherwise compared with the file, numbers and their signs aside.
 fn transcript(name: &str, args: &[&str], run: &Run, port: u16) {
     let shown_args: Vec<String> = args
         .iter()
@@ -105,7 +105,7 @@ fn transcript(name: &str, args: &[&str], run: &Run, port: u16) {
         std::fs::write(&path, &text).expect("[test] write the transcript");
         return;
     }
-    let digits = |text: &str| text.replace(|c: char| c.is_ascii_digit(), "0");
+    let digits = |text: &str| text.replace(|c: char| c.is_ascii_digit() || "+-".contains(c), "0");
     let shown = std::fs::read_to_string(&path).unwrap_or_default();
     assert_eq!(
         digits(&shown),
