@@ -91,6 +91,7 @@ pub fn parse_reply(datagram: &[u8], request: &[u8; 48]) -> Result<Reply, Rejecte
     todo!("exercise 6: implement parse_reply — book chapter 6, 'Is this reply ours?'")
 }
 
+// ANCHOR: exchange
 /// One request and the answer to it: the four timestamps of NTP's on-wire protocol
 /// (RFC 5905 §8), the server's stratum, and how many requests it took.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,6 +127,7 @@ impl Exchange {
         todo!("exercise 6: implement delay — book chapter 6, 'Four timestamps: offset and delay'")
     }
 }
+// ANCHOR_END: exchange
 
 /// Why [`ask`] got no time from the server.
 #[derive(Debug)]
