@@ -265,3 +265,45 @@ fn bad_arguments_are_refused_before_anything_is_sent() {
         );
     }
 }
+
+/// A pipe whose reader has gone: `true` gets the read end as its stdin and exits at once.
+#[cfg(unix)]
+fn stdout_nobody_reads() -> Stdio {
+    let mut reader = std::process::Command::new("true")
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("[test] `true` runs");
+    let write_end = reader.stdin.take().expect("[test] stdin was piped");
+    reader.wait().expect("[test] `true` exits");
+    Stdio::from(write_end)
+}
+
+#[test]
+#[cfg(unix)] // `true`, a pipe nobody reads, /dev/full
+fn a_closed_or_full_stdout_ends_the_client_with_one_sentence() {
+    // A server that serves this machine's clock, so that there is something to print.
+    let server = FakeServer::start(|_, request| {
+        let now = Utc::now();
+        vec![ntp::reply(request, 2, now, now)]
+    });
+    let full = std::fs::File::options().write(true).open("/dev/full");
+    let outs = [
+        Some(("a pipe nobody reads", stdout_nobody_reads())),
+        full.ok().map(|full| ("/dev/full", Stdio::from(full))),
+    ];
+    for (what, stdout) in outs.into_iter().flatten() {
+        let child = common::example_command("06_sntp_client")
+            .arg(server.addr.to_string())
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("[test] the example starts");
+        let (status, stderr) = common::exit_and_stderr(child, what);
+        assert!(
+            status.code() == Some(1) && stderr.lines().count() == 1 && !stderr.contains("panicked"),
+            "with {what} as stdout: expected exit code 1 and one sentence, got {status} and \
+             {stderr:?}"
+        );
+    }
+}
