@@ -62,6 +62,12 @@ pub mod ch05_the_client {}
 #[doc = include_str!("../book/src/check-yourself.md")]
 pub mod check_yourself {}
 
+#[doc = include_str!("../book/src/06-udp-and-ntp.md")]
+pub mod ch06_udp_and_ntp {}
+
+#[doc = include_str!("../book/src/06-the-client.md")]
+pub mod ch06_the_client {}
+
 #[doc = include_str!("../book/src/appendix-python-to-rust.md")]
 pub mod appendix_python_to_rust {}
 

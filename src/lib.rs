@@ -52,3 +52,6 @@ mod ex04_time_server;
 #[cfg(any())]
 #[path = "../solutions/ex05_time_client.rs"]
 mod ex05_time_client;
+#[cfg(any())]
+#[path = "../solutions/ex06_sntp_client.rs"]
+mod ex06_sntp_client;

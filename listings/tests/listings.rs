@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::{Shutdown, TcpListener, TcpStream, UdpSocket};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
@@ -394,5 +394,64 @@ fn listing_05_02_ends_each_timestamp_and_explains_a_refused_connection() {
         "listing_05_02-refused.txt",
         None,
         &[stderr.trim_end().replace(&free, "127.0.0.1:8000")],
+    );
+}
+
+// Step 6's peers (chronyd on loopback, a fake server), shared with the crate's own tests.
+#[path = "../../tests/common/ntp.rs"]
+mod ntp;
+
+/// Like `output`, for runs whose numbers (times, ports) differ from run to run: compared with
+/// the file with every digit and sign masked, written whole with `UPDATE_LISTINGS=1`.
+fn output_numbers_aside(name: &str, text: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("output")
+        .join(name);
+    if std::env::var_os("UPDATE_LISTINGS").is_some() {
+        std::fs::write(&path, text).unwrap();
+        return;
+    }
+    let mask = |text: &str| text.replace(|c: char| c.is_ascii_digit() || "+-".contains(c), "0");
+    let shown = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(
+        mask(&shown),
+        mask(text),
+        "{} (shown in the book) differs from what the listing printed now, numbers aside; \
+         rerun with UPDATE_LISTINGS=1 if the change is intended",
+        path.display()
+    );
+}
+
+#[test]
+fn listing_06_01_asks_chronyd_for_the_time_and_fails_with_a_raw_error_when_nothing_listens() {
+    if let Some(chrony) = ntp::chrony_for("listings", "listing_06_01") {
+        let addr = chrony.addr.to_string();
+        let listing = Running::start(env!("CARGO_BIN_EXE_listing_06_01"), &[&addr]);
+        let (lines, code, stderr) = listing.exits();
+        assert_eq!(
+            code,
+            Some(0),
+            "the listing got its answer; stderr: {stderr}"
+        );
+        assert!(lines[0].starts_with("48 bytes from"), "{lines:?}");
+        let text = format!("$ listing_06_01 {addr}\n{}\n", lines.join("\n"));
+        output_numbers_aside("listing_06_01.txt", &text.replace(&addr, "127.0.0.1:11123"));
+    }
+    // Nothing listens: the kernel answers "port unreachable", and `?` in `main` prints the error.
+    let free = UdpSocket::bind("127.0.0.1:0")
+        .and_then(|socket| socket.local_addr())
+        .unwrap()
+        .to_string();
+    let listing = Running::start(env!("CARGO_BIN_EXE_listing_06_01"), &[&free]);
+    let (_, code, stderr) = listing.exits();
+    assert_eq!(code, Some(1), "an error returned from main exits with 1");
+    assert!(stderr.contains("ConnectionRefused"), "{stderr}");
+    let text = format!(
+        "$ listing_06_01 {free}   # nothing listens there\n{}",
+        stderr
+    );
+    output_numbers_aside(
+        "listing_06_01-refused.txt",
+        &text.replace(&free, "127.0.0.1:11123"),
     );
 }
