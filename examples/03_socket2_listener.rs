@@ -55,9 +55,7 @@ fn main() -> ExitCode {
 }
 
 fn run(address: Address, backlog: i32) -> Result<ExitCode, String> {
-    if let Some(note) =
-        address.lookup_note("bind takes one address: this example gives it the first")
-    {
+    if let Some(note) = address.lookup_note("bind takes one address: here, the first") {
         say!("{note}")?; // a name, looked up (chapter 1)
     }
     let addr = address.first();

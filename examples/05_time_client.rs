@@ -97,8 +97,8 @@ fn run(args: Args) -> Result<(), String> {
     shown.2.map_or(Ok(()), Err)?; // printing failed: that is why we stopped
     // A write failed, or the server spoke first: what it said tells why (busy?), else the error.
     if let Err(err) = sent {
-        let said = connection::last_words(&stream, SHORT).0;
-        return Err(explain::sending_failed(addr, &err, &said));
+        let (said, ended) = connection::last_words(&stream, SHORT);
+        return Err(explain::sending_failed(addr, &err, &said, &ended));
     }
 
     // ④ close our sending side, then wait for the server's end of stream: it has read it all.

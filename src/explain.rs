@@ -479,12 +479,36 @@ pub fn never_delivered(addr: SocketAddr, unsent: u64, sent: u64, waited: Duratio
 }
 
 /// Explains why the client stopped sending: `err` from a write (or `UnexpectedEof` when the
-/// server spoke or closed first), and what the server said before it closed (`said`, raw).
-/// The server's own words come first ([`server_closed`]); without them, the error
-/// ([`connection_lost`]).
-pub fn sending_failed(addr: SocketAddr, err: &io::Error, said: &[u8]) -> String {
+/// server spoke or closed first), what the server said meanwhile (`said`, raw) and how the short
+/// wait for its last words `ended` ([`crate::connection::last_words`]). The server's own words
+/// come first ([`server_closed`]); without them, the error ([`connection_lost`]). A server that
+/// speaks and stays open is not a time server (in the time protocol only the client speaks):
+/// perhaps the address is wrong.
+///
+/// ```
+/// use std::io;
+/// use std::net::SocketAddr;
+/// let addr: SocketAddr = "127.0.0.1:25".parse().unwrap(); // a literal: cannot fail
+/// let spoke = io::Error::from(io::ErrorKind::UnexpectedEof);
+/// let still_open = Err(io::Error::from(io::ErrorKind::TimedOut));
+/// let text = net_basics::explain::sending_failed(addr, &spoke, b"220 mail ready\r\n", &still_open);
+/// assert!(text.contains("is that a time server?"));
+/// ```
+pub fn sending_failed(
+    addr: SocketAddr,
+    err: &io::Error,
+    said: &[u8],
+    ended: &io::Result<()>,
+) -> String {
+    let still_open = matches!(ended, Err(err) if matches!(err.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut));
     if said.trim_ascii().is_empty() {
         connection_lost(addr, err)
+    } else if still_open && !said.trim_ascii_start().starts_with(b"server busy") {
+        format!(
+            "the server at {addr} spoke, and a time server does not: only its clients do — is \
+             that a time server? Check the address and port (see book chapter 5){}",
+            server_said(said)
+        )
     } else {
         server_closed(addr, said)
     }
@@ -864,12 +888,21 @@ mod tests {
         );
         assert!(server_closed(at, b"").contains("went away"));
         let pipe = io::Error::from(io::ErrorKind::BrokenPipe);
-        let busy = sending_failed(at, &pipe, b"server busy: full\n");
+        let closed = Ok(());
+        let busy = sending_failed(at, &pipe, b"server busy: full\n", &closed);
         assert!(
             busy.starts_with("the server at 127.0.0.1:8000 is busy") && !busy.contains("pipe"),
             "its words, not the OS's: {busy}"
         );
-        assert!(sending_failed(at, &pipe, b" \n").contains("went away"));
+        assert!(sending_failed(at, &pipe, b" \n", &closed).contains("went away"));
+        let open = Err(io::Error::from(io::ErrorKind::TimedOut));
+        let chatty = sending_failed(at, &pipe, b"220 mail.example ESMTP\r\n", &open);
+        assert_eq!(
+            chatty,
+            "the server at 127.0.0.1:8000 spoke, and a time server does not: only its clients \
+             do — is that a time server? Check the address and port (see book chapter 5); it \
+             said: \"220 mail.example ESMTP\""
+        );
     }
 
     #[test]
