@@ -14,11 +14,10 @@
 //! port, backlog) and prints what one client sends until it closes. Try `nc 127.0.0.1 PORT`.
 
 use std::io::{self, Read, Write};
-use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::Parser;
-use net_basics::explain;
+use net_basics::{address::Address, explain, time_protocol::escape};
 use socket2::SockRef;
 // The lesson's pieces: the reference `solutions/ex03_socket2_listener.rs`, or with
 // `--features mine` your own `exercises/ex03_socket2_listener.rs` — then this runs your code.
@@ -31,9 +30,9 @@ use ex03_socket2_listener::{accept_one, open_listener};
 #[derive(Parser)]
 #[command(after_help = "Then, in a second terminal: nc 127.0.0.1 PORT (and type a line)")]
 struct Args {
-    /// Where to listen: an IP address of this machine and a port (port 0: any free port)
+    /// Where to listen: an IP address of this machine (or a name: localhost) and a port (0: any)
     #[arg(default_value = "127.0.0.1:8000", value_parser = explain::socket_address)]
-    addr: SocketAddr,
+    addr: Address,
 
     /// How many connected clients the OS may queue until the server accepts them
     // Not negative: Linux would quietly use its maximum instead, and print a misleading number.
@@ -55,7 +54,11 @@ fn main() -> ExitCode {
     })
 }
 
-fn run(addr: SocketAddr, backlog: i32) -> Result<ExitCode, String> {
+fn run(address: Address, backlog: i32) -> Result<ExitCode, String> {
+    if let Some(note) = address.lookup_note("bind takes one address: here, the first") {
+        say!("{note}")?; // a name, looked up (chapter 1)
+    }
+    let addr = address.first();
     // ANCHOR: open_listener
     // ①–④ in one call to exercise 3. A failure is about the address: in use, not this
     // machine's, a privileged port — `explain` says which, and what to do.
@@ -104,9 +107,7 @@ fn run(addr: SocketAddr, backlog: i32) -> Result<ExitCode, String> {
             Err(err) => return Err(format!("error: ⑥ the connection with {peer} failed: {err}")),
         };
         // Bytes are not text: decode leniently and escape, so any input prints safely on one line.
-        let text = String::from_utf8_lossy(&buffer[..n])
-            .escape_debug()
-            .to_string();
+        let text = escape(&String::from_utf8_lossy(&buffer[..n])); // NUL as \u{0}, not \0
         say!("⑥ talk    received {n} bytes: \"{text}\"")?;
     }
     say!("⑥ talk    {peer} closed the connection (read returned 0: end of stream)")?;

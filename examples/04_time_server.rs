@@ -8,14 +8,18 @@
 //! The lesson's steps: ①–④ open a listener (exercise 3), ⑤ accept a client, ⑥ read what it
 //! sends and print every timestamp (exercise 4), ⑦ close. Unlike the lesson's server, it ends a
 //! client's loop when a read returns 0 bytes — the end of the stream: the client left — and it
-//! gives each client its own thread, so it takes the next client while the first one talks:
+//! gives each client its own thread, so it takes the next client while the first one talks.
+//! After each timestamp it notes how the client's clock compares with its own:
 //!
 //! ```text
 //! listening on 127.0.0.1:8000
 //! [127.0.0.1:50412] connected
-//! [127.0.0.1:50412] client time: 2026-11-25 09:50:00
+//! [127.0.0.1:50412] client time: 2026-11-25 09:50:00 (same second as this server)
 //! [127.0.0.1:50412] disconnected after 1 timestamp
 //! ```
+//!
+//! For a class, listen on every address of this machine: `-- 0.0.0.0:8000`; the server then
+//! names the addresses the students can connect to.
 
 use std::io::ErrorKind::{InvalidData, TimedOut, WouldBlock};
 use std::io::{self, Write};
@@ -26,8 +30,10 @@ use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::thread;
 use std::time::Duration;
 
+use chrono::Local;
 use clap::Parser;
-use net_basics::explain;
+use net_basics::address::{self, Address};
+use net_basics::{connection, explain, server_log::ClientLog};
 
 // The lesson's pieces: the reference answers, or with `--features mine` your own exercises.
 #[cfg_attr(not(feature = "mine"), path = "../solutions/ex03_socket2_listener.rs")]
@@ -42,13 +48,14 @@ use ex04_time_server::handle_client;
 /// How many clients are connected now (SeqCst: the plain, strict choice for a counter).
 static CONNECTED: AtomicUsize = AtomicUsize::new(0);
 
-/// The lesson's time server: prints every timestamp its clients send.
+/// The lesson's time server: prints every timestamp its clients send, beside its own clock.
 #[derive(Parser)]
 #[command(after_help = "Then, in a second terminal: cargo run --example 05_time_client")]
 struct Args {
-    /// Where to listen: an IP address of this machine and a port (port 0: any free port)
+    /// Where to listen: an IP address of this machine (0.0.0.0: all of them) or a name such as
+    /// localhost, and a port (port 0: any free port)
     #[arg(default_value = "127.0.0.1:8000", value_parser = explain::socket_address)]
-    addr: SocketAddr,
+    addr: Address,
     /// How many clients may be connected at once; past it, a new client is told so and closed
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     max_clients: u32,
@@ -59,14 +66,20 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    // ①–④ create, SO_REUSEADDR, bind, listen(127) — exercise 3, as in the lesson.
-    let listener = open_listener(args.addr, 127).unwrap_or_else(|err| {
-        eprintln!("{}", explain::bind_error(args.addr, &err));
+    // ①–④ create, SO_REUSEADDR, bind, listen(127) — exercise 3, as in the lesson. A name may
+    // stand for several addresses: the first that works is used, as std's `bind` does.
+    let opened = args.addr.try_each(|addr| open_listener(addr, 127));
+    let opened = opened.unwrap_or_else(|(addr, err)| {
+        eprintln!("{}", explain::bind_error(addr, &err));
         process::exit(1)
     });
     // Port 0 lets the OS choose: say where we really listen, at once, so a client can connect.
-    let addr = listener.local_addr().unwrap_or(args.addr); // a bound socket knows its address
-    print(format!("listening on {addr}\n").as_bytes());
+    let (listener, addr) = (opened.value, opened.addr);
+    let addr = listener.local_addr().unwrap_or(addr); // a bound socket knows its address
+    let mut said = format!("listening on {addr}\n");
+    // A name: what it stood for. A wildcard: which addresses of this machine clients can use.
+    said += &address::listening_notes(&args.addr, addr, &opened.failed);
+    print(said.as_bytes());
     let (max, idle) = (args.max_clients, args.idle_timeout);
     loop {
         // ⑤ accept: a new socket for this client; the listener goes on listening.
@@ -76,11 +89,11 @@ fn main() {
             continue;
         };
         if CONNECTED.fetch_add(1, SeqCst) >= max as usize {
-            // Too many: say why in one line (into an empty send buffer: no wait), and close.
+            // Too many: say why in one line, and close so that the client can read it.
             CONNECTED.fetch_sub(1, SeqCst);
             let why = format!("already serving the most clients allowed (--max-clients {max})");
-            let _ = writeln!(&stream, "server busy: {why}; try again later");
             print(format!("[{peer}] refused: {why}\n").as_bytes());
+            connection::turn_away(stream, format!("server busy: {why}; try again later\n"));
             continue;
         }
         if let Err(err) = thread::Builder::new().spawn(move || {
@@ -99,8 +112,14 @@ fn main() {
 /// ⑥ One client, on its own thread: exercise 4's `handle_client` reads until the end of the
 /// stream and prints each message. Returns the last line to print: why the client is gone.
 fn serve(stream: &TcpStream, peer: SocketAddr, idle: Duration) -> String {
-    let mut out = Prefixed(format!("[{peer}] "), Vec::new());
-    let _ = writeln!(out, "connected").and_then(|()| out.flush());
+    // Each line gets `[PEER] ` in front, each timestamp a note against our clock (src/server_log.rs).
+    let mut out = ClientLog::new(format!("[{peer}] "), io::stdout(), || {
+        Local::now().naive_local()
+    });
+    if let Err(err) = writeln!(out, "connected").and_then(|()| out.flush()) {
+        eprintln!("{}", explain::cannot_print(&err)); // stdout is gone (`| head -1`) or full
+        process::exit(1);
+    }
     // TCP does not always tell when a peer is gone (a cable pulled, a machine off): a read
     // timeout turns a silence into an error, WouldBlock or TimedOut, that handle_client returns.
     let _ = stream.set_read_timeout((!idle.is_zero()).then_some(idle)); // 0: no timeout
@@ -116,28 +135,8 @@ fn serve(stream: &TcpStream, peer: SocketAddr, idle: Duration) -> String {
         Err(err) if err.kind() == InvalidData => closing(err.to_string()), // too long
         Err(err) => format!("disconnected: {err}"), // e.g. reset: the client's machine cut it off
     };
-    format!("{}{why}\n", out.0)
-}
-
-/// One client's output: each line gets the prefix `[PEER] `; `flush` prints the batch (the lines
-/// of one read) in one write: lines never mix, and it costs one system call per read, not line.
-struct Prefixed(String, Vec<u8>);
-impl Write for Prefixed {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let Prefixed(prefix, batch) = self;
-        for piece in bytes.split_inclusive(|&byte| byte == b'\n') {
-            if batch.is_empty() || batch.ends_with(b"\n") {
-                batch.extend_from_slice(prefix.as_bytes());
-            }
-            batch.extend_from_slice(piece);
-        }
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        print(&self.1);
-        self.1.clear();
-        Ok(())
-    }
+    let _ = out.flush(); // a line handle_client left unflushed comes before the last one
+    format!("{}{why}\n", out.prefix())
 }
 
 /// Writes whole lines to stdout at once; if stdout is gone (`| head -1`) or full, stops (exit 1).

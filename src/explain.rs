@@ -1,4 +1,5 @@
-//! Socket errors, explained in one sentence a beginner can act on.
+//! Socket errors, explained in one sentence a beginner can act on — and the examples'
+//! command-line arguments, read with errors of the same kind.
 //!
 //! The operating system reports a failed `bind` or `connect` with a terse code
 //! ("Address already in use (os error 98)"). That is the truth, but not yet help. The examples
@@ -7,23 +8,75 @@
 //! 2 ports, 3 TCP and sockets, 4 the time server, 5 the time client).
 
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
 use std::time::Duration;
 
-/// Reads `IP:PORT` from the command line, e.g. `127.0.0.1:8000` or `[::1]:8000`, with an
-/// error a beginner can act on instead of std's bare "invalid socket address syntax": it says
-/// what is wrong (a name, no port, a port past 65535, IPv6 without brackets). The examples and
-/// the tools take addresses, not names, so that you always know which IP (and family) you mean.
+use crate::address::Address;
+use crate::time_protocol::escape;
+
+/// Reads an address from the command line: an IP address and a port (`127.0.0.1:8000`,
+/// `[::1]:8000`) or a name and a port (`localhost:8000`). A name is looked up here, and the
+/// [`Address`] keeps every address it stands for, in the order to try them (chapter 1). A bad
+/// address gets an error a beginner can act on instead of std's bare "invalid socket address
+/// syntax": it says what is wrong (no port, a port past 65535, IPv6 without brackets, a name
+/// that cannot be looked up).
 ///
 /// ```
-/// let addr = net_basics::explain::socket_address("127.0.0.1:8000").unwrap(); // valid: cannot fail
-/// assert_eq!(addr.port(), 8000);
-/// let error = net_basics::explain::socket_address("localhost:8000").unwrap_err();
-/// assert!(error.contains("not looked up"));
+/// let address = net_basics::explain::socket_address("127.0.0.1:8000").unwrap(); // valid
+/// assert_eq!(address.first().port(), 8000);
+/// let localhost = net_basics::explain::socket_address("localhost:8000").unwrap(); // looked up
+/// assert!(localhost.addrs().iter().all(|addr| addr.ip().is_loopback()));
 /// let error = net_basics::explain::socket_address("127.0.0.1:70000").unwrap_err();
 /// assert!(error.contains("ports go from 0 to 65535"));
 /// ```
-pub fn socket_address(text: &str) -> Result<SocketAddr, String> {
+pub fn socket_address(text: &str) -> Result<Address, String> {
+    let why = match ip_and_port(text) {
+        Ok(addr) => return Ok(Address::from(addr)),
+        Err(Some(why)) => why,
+        Err(None) => match host_and_port(text) {
+            Some((host, port)) if is_name(host) => match port.parse::<u16>() {
+                Ok(port) => return look_up(host, port),
+                Err(_) => bad_port(port),
+            },
+            Some((host, _)) => bad_host(host),
+            None if is_name(text) => {
+                format!("there is no port; add one, as in {text}:8000 (see book chapter 2)")
+            }
+            None if text.is_empty() => "there is nothing in it (see book chapters 1 and 2)".into(),
+            None => format!(
+                "{}; and there is no port (see book chapter 2)",
+                bad_host(text)
+            ),
+        },
+    };
+    Err(format!(
+        "expected an IP address or a name, and a port, such as 127.0.0.1:8000, [::1]:8000 or \
+         localhost:8000, got {text:?}: {why}"
+    ))
+}
+
+/// Reads `IP:PORT` as [`socket_address`] does, but refuses names: for the maintainers' load
+/// tools, which check that an address is loopback before they flood it.
+///
+/// ```
+/// let error = net_basics::explain::ip_socket_address("localhost:8000").unwrap_err();
+/// assert!(error.contains("not looked up"));
+/// ```
+pub fn ip_socket_address(text: &str) -> Result<SocketAddr, String> {
+    ip_and_port(text).map_err(|why| {
+        let why = why.unwrap_or_else(|| {
+            "names like localhost are not looked up by this program (see book chapter 1)".into()
+        });
+        format!(
+            "expected an IP address and a port, such as 127.0.0.1:8000 or [::1]:8000, got \
+             {text:?}: {why}"
+        )
+    })
+}
+
+/// `IP:PORT` as a socket address; `Err(Some(why))` if it looks like an IP address and a port
+/// but something is wrong; `Err(None)` if the host is not an IP address (it may be a name).
+fn ip_and_port(text: &str) -> Result<SocketAddr, Option<String>> {
     if let Ok(addr) = text.parse() {
         return Ok(addr);
     }
@@ -33,30 +86,101 @@ pub fn socket_address(text: &str) -> Result<SocketAddr, String> {
             .and_then(|host| host.strip_suffix(']'));
         host.parse::<Ipv4Addr>().is_ok() || v6.is_some_and(|v6| v6.parse::<Ipv6Addr>().is_ok())
     };
-    let why = match (text.parse::<IpAddr>(), text.rsplit_once(':')) {
-        // `127.0.0.1`, `::1` — and `::1:8000`, an IPv6 address that swallowed the port.
-        (Ok(ip), _) => format!(
-            "there is no port; add one, as in {} (see book chapter 2)",
-            SocketAddr::new(ip, 8000)
-        ),
-        (Err(_), Some((host, port))) if is_ip(host) && is_number(port) => {
-            format!("ports go from 0 to 65535, and {port} is past the end (see book chapter 2)")
-        }
-        (Err(_), Some((host, port))) if is_ip(host) => {
-            format!("the port {port:?} is not a whole number from 0 to 65535 (see book chapter 2)")
-        }
-        (Err(_), Some((host, _))) => format!(
-            "{host:?} is not an IP address (names like localhost are not looked up here; \
-             see book chapter 1)"
-        ),
-        (Err(_), None) => "names like localhost are not looked up here, and an address needs \
-                           a port (see book chapters 1 and 2)"
-            .to_owned(),
+    let no_port = |ip: &dyn std::fmt::Display| {
+        format!("there is no port; add one, as in {ip}:8000 (see book chapter 2)")
     };
-    Err(format!(
-        "expected an IP address and a port, such as 127.0.0.1:8000 or [::1]:8000, got \
-         {text:?}: {why}"
-    ))
+    Err(match (text.parse::<IpAddr>(), host_and_port(text)) {
+        // `127.0.0.1`, `::1` — and `::1:8000`, an IPv6 address that swallowed the port.
+        (Ok(ip), _) => Some(no_port(&bracketed_ip(SocketAddr::new(ip, 0)))),
+        (Err(_), Some((host, port))) if is_ip(host) => Some(bad_port(port)),
+        (Err(_), None) if is_ip(text) => Some(no_port(&text)), // `[::1]`
+        _ => None,
+    })
+}
+
+/// `HOST:PORT` split at the colon before the port: the last one, or for `[IPv6]:PORT` the one
+/// after the `]`. `None` if there is no port.
+fn host_and_port(text: &str) -> Option<(&str, &str)> {
+    match text.strip_prefix('[').and_then(|rest| rest.split_once(']')) {
+        Some((_, after)) => {
+            let port = after.strip_prefix(':')?;
+            Some((&text[..text.len() - after.len()], port))
+        }
+        None => text.rsplit_once(':'),
+    }
+}
+
+/// Why `port` (the text after the last `:`) is not a port.
+fn bad_port(port: &str) -> String {
+    if is_number(port) {
+        format!("ports go from 0 to 65535, and {port} is past the end (see book chapter 2)")
+    } else {
+        format!("the port {port:?} is not a whole number from 0 to 65535 (see book chapter 2)")
+    }
+}
+
+/// Whether `host` can be a name such as `localhost` or `time.example.com` (letters, digits,
+/// dots, hyphens, underscores) — and not a broken IPv4 address such as `127.1` or `256.0.0.1`,
+/// which a lookup would quietly read in an old shorthand (`127.1` is 127.0.0.1).
+fn is_name(host: &str) -> bool {
+    let allowed = |byte: u8| byte.is_ascii_alphanumeric() || b"-._".contains(&byte);
+    !host.is_empty()
+        && host.len() <= 253
+        && host.bytes().all(allowed)
+        && !host
+            .bytes()
+            .all(|byte| byte.is_ascii_digit() || byte == b'.')
+}
+
+/// Why `host` is neither an IP address nor a name.
+fn bad_host(host: &str) -> String {
+    if host.is_empty() {
+        "there is no IP address or name before the port (see book chapter 1)".to_owned()
+    } else if host
+        .bytes()
+        .all(|byte| byte.is_ascii_digit() || byte == b'.')
+    {
+        format!(
+            "{host:?} is not an IPv4 address: that is four numbers from 0 to 255 with dots \
+             between, such as 127.0.0.1 (see book chapter 1)"
+        )
+    } else if host.starts_with('[')
+        || (host.contains(':')
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b":.".contains(&b)))
+    {
+        format!(
+            "{host:?} is not an IPv6 address in square brackets, such as [::1] (see book \
+             chapter 1)"
+        )
+    } else {
+        format!(
+            "{host:?} is neither an IP address nor a name (a name such as localhost has only \
+             letters, digits, dots and hyphens; see book chapter 1)"
+        )
+    }
+}
+
+/// Looks `name` up (the OS's hosts file, then DNS): every address it stands for, in order.
+fn look_up(name: &str, port: u16) -> Result<Address, String> {
+    let found = (name, port).to_socket_addrs();
+    looked_up(name, port, found.map(Iterator::collect))
+}
+
+/// The address a lookup `found`, or why there is none.
+fn looked_up(name: &str, port: u16, found: io::Result<Vec<SocketAddr>>) -> Result<Address, String> {
+    match found {
+        Ok(addrs) if !addrs.is_empty() => Ok(Address::looked_up(name, port, addrs)),
+        Ok(_) => Err(format!(
+            "the name {name:?} stands for no address; give an IP address such as \
+             127.0.0.1:{port} (see book chapter 1)"
+        )),
+        Err(err) => Err(format!(
+            "could not look up the name {name:?} ({err}): check its spelling, or give an IP \
+             address such as 127.0.0.1:{port} (see book chapter 1)"
+        )),
+    }
 }
 
 /// Whether `text` is a whole number written in digits (of any size).
@@ -80,6 +204,28 @@ pub fn seconds(text: &str) -> Result<Duration, String> {
         _ => Err(format!(
             "expected a number of seconds from 0 to 86400 (one day), such as 1 or 0.3, got {text:?}"
         )),
+    }
+}
+
+/// Reads `--count`: how many timestamps to send, a whole number from 1 on. Zero gets its own
+/// sentence (std's would be "0 is not in 1..18446744073709551615").
+///
+/// ```
+/// assert_eq!(net_basics::explain::timestamp_count("3"), Ok(3));
+/// let error = net_basics::explain::timestamp_count("0").unwrap_err();
+/// assert!(error.starts_with("--count 0 would send nothing"));
+/// ```
+pub fn timestamp_count(text: &str) -> Result<u64, String> {
+    let how = "give how many timestamps to send, a whole number from 1 on, such as 3 (without \
+               --count, the client sends until you stop it with Ctrl-C)";
+    match text.parse::<u64>() {
+        Ok(0) => Err(format!("--count 0 would send nothing: {how}")),
+        Ok(count) => Ok(count),
+        Err(_) if is_number(text) => Err(format!(
+            "{text} is more than this program can count (at most {}): {how}",
+            u64::MAX
+        )),
+        Err(_) => Err(format!("{text:?} is not a number of timestamps: {how}")),
     }
 }
 
@@ -254,7 +400,8 @@ pub fn connection_lost(addr: SocketAddr, err: &io::Error) -> String {
             format!("the server at {addr} went away (connection closed: {err})")
         }
         io::ErrorKind::UnexpectedEof => format!(
-            "the server at {addr} closed the connection before we were done (see book chapter 5)"
+            "the server at {addr} went away: it closed the connection before we were done (see \
+             book chapter 5)"
         ),
         // A write with a timeout that could not hand a single byte to the OS in time: the
         // buffers on both sides are full because the server does not read (chapter 5).
@@ -283,7 +430,134 @@ pub fn server_said(bytes: &[u8]) -> String {
         .nth(200)
         .map_or(text.len(), |(at, _)| at);
     let more = if cut < text.len() { "…" } else { "" };
-    format!("; it said: \"{}{more}\"", text[..cut].escape_debug())
+    format!("; it said: \"{}{more}\"", escape(&text[..cut]))
+}
+
+/// Explains why the client stopped: the server closed the connection, after saying `said`
+/// (its own words come first: a server that refuses a client says why). A server that
+/// starts with `server busy` is busy: it has as many clients as it takes (`--max-clients`).
+///
+/// ```
+/// use std::net::SocketAddr;
+/// let addr: SocketAddr = "127.0.0.1:8000".parse().unwrap(); // a literal: cannot fail
+/// let text = net_basics::explain::server_closed(addr, b"server busy: try again later\n");
+/// assert_eq!(text, r#"the server at 127.0.0.1:8000 is busy; it said: "server busy: try again later""#);
+/// ```
+pub fn server_closed(addr: SocketAddr, said: &[u8]) -> String {
+    let words = server_said(said);
+    if said.trim_ascii_start().starts_with(b"server busy") {
+        format!("the server at {addr} is busy{words}")
+    } else if words.is_empty() {
+        connection_lost(addr, &io::ErrorKind::UnexpectedEof.into())
+    } else {
+        format!("the server at {addr} closed the connection{words}")
+    }
+}
+
+/// Explains why the client fails although every write succeeded: after its last message, the
+/// server did not close within `waited`, and `unsent` of the `sent` bytes still wait in this
+/// machine's send queue — the server does not read them (chapter 5). A successful write only
+/// means that the OS took the bytes.
+///
+/// ```
+/// use std::net::SocketAddr;
+/// use std::time::Duration;
+/// let addr: SocketAddr = "127.0.0.1:8000".parse().unwrap(); // a literal: cannot fail
+/// let text = net_basics::explain::never_delivered(addr, 1_500_000, 2_000_000, Duration::from_secs(2));
+/// assert!(text.contains("1500000 of the 2000000 bytes we sent (75 %) never left this machine"));
+/// ```
+pub fn never_delivered(addr: SocketAddr, unsent: u64, sent: u64, waited: Duration) -> String {
+    let share = (unsent as f64 / sent.max(1) as f64 * 100.0).round();
+    let message = crate::time_protocol::TIMESTAMP_LEN as u64 + 1; // a timestamp and its \n
+    format!(
+        "the server at {addr} does not read what we send: {unsent} of the {sent} bytes we sent \
+         ({share} %) never left this machine — about {} timestamps still wait in our send queue, \
+         and the server did not close within {} s (see book chapter 5)",
+        unsent.div_ceil(message),
+        waited.as_secs_f64()
+    )
+}
+
+/// Explains why the client stopped sending: `err` from a write (or `UnexpectedEof` when the
+/// server spoke or closed first), what the server said meanwhile (`said`, raw) and how the short
+/// wait for its last words `ended` ([`crate::connection::last_words`]). The server's own words
+/// come first ([`server_closed`]); without them, the error ([`connection_lost`]). A server that
+/// speaks and stays open is not a time server (in the time protocol only the client speaks):
+/// perhaps the address is wrong.
+///
+/// ```
+/// use std::io;
+/// use std::net::SocketAddr;
+/// let addr: SocketAddr = "127.0.0.1:25".parse().unwrap(); // a literal: cannot fail
+/// let spoke = io::Error::from(io::ErrorKind::UnexpectedEof);
+/// let still_open = Err(io::Error::from(io::ErrorKind::TimedOut));
+/// let text = net_basics::explain::sending_failed(addr, &spoke, b"220 mail ready\r\n", &still_open);
+/// assert!(text.contains("is that a time server?"));
+/// ```
+pub fn sending_failed(
+    addr: SocketAddr,
+    err: &io::Error,
+    said: &[u8],
+    ended: &io::Result<()>,
+) -> String {
+    let still_open = matches!(ended, Err(err) if matches!(err.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut));
+    if said.trim_ascii().is_empty() {
+        connection_lost(addr, err)
+    } else if still_open && !said.trim_ascii_start().starts_with(b"server busy") {
+        format!(
+            "the server at {addr} spoke, and a time server does not: only its clients do — is \
+             that a time server? Check the address and port (see book chapter 5){}",
+            server_said(said)
+        )
+    } else {
+        server_closed(addr, said)
+    }
+}
+
+/// What the client concludes after its last message, having closed its sending side and waited
+/// `waited` for the server's end of stream: `said` is what the server sent meanwhile, `ended`
+/// how the wait ended ([`crate::connection::last_words`]); `unsent` asks how many of the `sent`
+/// bytes are still queued ([`crate::connection::unsent_bytes`]). `Ok(None)`: all is well.
+/// `Ok(Some(note))`: success, with a remark. `Err(sentence)`: the client failed.
+///
+/// A server that did not close in time may still be reading (the lesson's own server never
+/// closes): that is a success with a note — unless bytes still wait in our send queue, which
+/// means the server does not read ([`never_delivered`]). Linux counts our end of stream (FIN)
+/// as one byte of that queue until the server acknowledges it: that byte is not counted.
+pub fn goodbye(
+    addr: SocketAddr,
+    said: &[u8],
+    ended: io::Result<()>,
+    unsent: impl FnOnce() -> Option<u64>,
+    sent: u64,
+    waited: Duration,
+) -> Result<Option<String>, String> {
+    let words = server_said(said);
+    match ended {
+        Ok(()) if words.is_empty() => Ok(None),
+        Err(err)
+            if matches!(
+                err.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ) =>
+        {
+            let open = format!(
+                "the server at {addr} did not close within {} s",
+                waited.as_secs_f64()
+            );
+            // Linux counts our end of stream (FIN) as 1 until the server acknowledges it.
+            let fin = u64::from(cfg!(any(target_os = "linux", target_os = "android")));
+            match unsent().map(|unsent| unsent.saturating_sub(fin)) {
+                Some(unsent) if unsent > 0 => Err(never_delivered(addr, unsent, sent, waited)),
+                Some(_) => Ok(Some(format!("{open}, but all we sent reached it{words}"))),
+                None => Ok(Some(format!(
+                    "{open} (this system cannot tell whether all we sent reached it){words}"
+                ))),
+            }
+        }
+        Err(err) if words.is_empty() => Err(connection_lost(addr, &err)),
+        _ => Err(server_closed(addr, said)), // it spoke, then closed (or reset)
+    }
 }
 
 /// Explains why a program stops when printing failed: the terminal, pipe or file that stdout
@@ -490,24 +764,203 @@ mod tests {
             ),
             ("127.0.0.1:http", "the port \"http\" is not a whole number"),
             ("127.0.0.1:-1", "is not a whole number"),
+            ("localhost:70000", "70000 is past the end"),
+            ("localhost:http", "the port \"http\" is not a whole number"),
             (
                 "127.0.0.1",
                 "there is no port; add one, as in 127.0.0.1:8000",
             ),
+            (
+                "localhost",
+                "there is no port; add one, as in localhost:8000",
+            ),
             ("::1:8000", "as in [::1:8000]:8000"),
-            ("localhost:8000", "names like localhost are not looked up"),
-            ("example.com", "names like localhost are not looked up"),
-            ("", "names like localhost are not looked up"),
+            (
+                "127.1:8000",
+                "\"127.1\" is not an IPv4 address: that is four numbers",
+            ),
+            ("256.0.0.1:8000", "is not an IPv4 address"),
+            ("[::g]:8000", "is not an IPv6 address in square brackets"),
+            (
+                "http://localhost:8000",
+                "is neither an IP address nor a name",
+            ),
+            (":8000", "there is no IP address or name before the port"),
+            ("", "there is nothing in it"),
+            (
+                "[::g]",
+                "is not an IPv6 address in square brackets, such as [::1] (see book chapter 1); and there is no port",
+            ),
+            ("[::1]", "there is no port; add one, as in [::1]:8000"),
+            (
+                "[::g]:8000",
+                "\"[::g]\" is not an IPv6 address in square brackets",
+            ),
+            ("[::1]8000", "is not an IPv6 address in square brackets"),
         ];
         for (text, why) in cases {
             let error = socket_address(text).expect_err(text);
             assert!(
-                error.starts_with("expected an IP address and a port, such as 127.0.0.1:8000"),
+                error.starts_with(
+                    "expected an IP address or a name, and a port, such as \
+                                   127.0.0.1:8000, [::1]:8000 or localhost:8000"
+                ),
                 "{text}: {error}"
             );
             assert!(error.contains(why), "{text}: expected {why:?} in: {error}");
         }
-        assert_eq!(socket_address("0.0.0.0:65535"), Ok(addr("0.0.0.0:65535")));
+        let any = socket_address("0.0.0.0:65535").expect("an IP address and a port");
+        assert_eq!(
+            (any.addrs(), any.name()),
+            (&[addr("0.0.0.0:65535")][..], None)
+        );
+    }
+
+    #[test]
+    fn a_name_is_looked_up() {
+        // `localhost` stands for loopback on every system (RFC 6761, section 6.3).
+        let local = socket_address("localhost:8000").expect("localhost can be looked up");
+        assert_eq!(local.name(), Some("localhost"));
+        assert!(
+            local
+                .addrs()
+                .iter()
+                .all(|addr| addr.ip().is_loopback() && addr.port() == 8000),
+            "{local:?}"
+        );
+        // A name that cannot be found (a test does not ask DNS: that would leave loopback).
+        let missing = io::Error::other("Name or service not known");
+        let error = looked_up("tiem-server", 8000, Err(missing)).expect_err("nothing to find");
+        assert_eq!(
+            error,
+            "could not look up the name \"tiem-server\" (Name or service not known): check its \
+             spelling, or give an IP address such as 127.0.0.1:8000 (see book chapter 1)"
+        );
+        let nothing = looked_up("empty", 8000, Ok(vec![])).expect_err("no address");
+        assert!(nothing.contains("stands for no address"), "{nothing}");
+    }
+
+    #[test]
+    fn the_tools_take_ip_addresses_only() {
+        assert_eq!(ip_socket_address("[::1]:8000"), Ok(addr("[::1]:8000")));
+        for (text, why) in [
+            ("localhost:8000", "names like localhost are not looked up"),
+            ("127.0.0.1:70000", "70000 is past the end"),
+        ] {
+            let error = ip_socket_address(text).expect_err(text);
+            assert!(error.contains(why), "{text}: {error}");
+        }
+    }
+
+    #[test]
+    fn count_0_and_other_bad_counts_get_a_sentence() {
+        assert_eq!(timestamp_count("1"), Ok(1));
+        assert_eq!(timestamp_count("100000"), Ok(100_000));
+        for (text, why) in [
+            ("0", "--count 0 would send nothing"),
+            ("00", "--count 0 would send nothing"),
+            ("-1", "\"-1\" is not a number of timestamps"),
+            ("1.5", "\"1.5\" is not a number of timestamps"),
+            ("", "\"\" is not a number of timestamps"),
+            (
+                "99999999999999999999",
+                "is more than this program can count",
+            ),
+        ] {
+            let error = timestamp_count(text).expect_err(text);
+            assert!(
+                error.contains(why) && error.contains("a whole number from 1 on"),
+                "{text}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_server_that_closes_is_quoted_first_and_a_busy_one_is_called_busy() {
+        let at = addr("127.0.0.1:8000");
+        assert_eq!(
+            server_closed(at, b"server busy: full; try again later\r\n"),
+            "the server at 127.0.0.1:8000 is busy; it said: \"server busy: full; try again later\""
+        );
+        assert_eq!(
+            server_closed(at, b"closing: silent for 60 s\n"),
+            "the server at 127.0.0.1:8000 closed the connection; it said: \"closing: silent for 60 s\""
+        );
+        assert!(server_closed(at, b"").contains("went away"));
+        let pipe = io::Error::from(io::ErrorKind::BrokenPipe);
+        let closed = Ok(());
+        let busy = sending_failed(at, &pipe, b"server busy: full\n", &closed);
+        assert!(
+            busy.starts_with("the server at 127.0.0.1:8000 is busy") && !busy.contains("pipe"),
+            "its words, not the OS's: {busy}"
+        );
+        assert!(sending_failed(at, &pipe, b" \n", &closed).contains("went away"));
+        let open = Err(io::Error::from(io::ErrorKind::TimedOut));
+        let chatty = sending_failed(at, &pipe, b"220 mail.example ESMTP\r\n", &open);
+        assert_eq!(
+            chatty,
+            "the server at 127.0.0.1:8000 spoke, and a time server does not: only its clients \
+             do — is that a time server? Check the address and port (see book chapter 5); it \
+             said: \"220 mail.example ESMTP\""
+        );
+    }
+
+    #[test]
+    fn after_the_last_message_a_full_send_queue_is_a_failure() {
+        let (at, wait) = (addr("127.0.0.1:8000"), Duration::from_secs(2));
+        let timed_out = || Err(io::Error::from(io::ErrorKind::TimedOut));
+        // Closed after reading everything: success, nothing to say.
+        assert_eq!(goodbye(at, b"", Ok(()), || Some(0), 200, wait), Ok(None));
+        // Not closed, nothing queued (the lesson's own server never closes): success, a note.
+        let note = goodbye(at, b"", timed_out(), || Some(0), 200, wait);
+        assert_eq!(
+            note,
+            Ok(Some(
+                "the server at 127.0.0.1:8000 did not close within 2 s, but all we sent reached it"
+                    .to_owned()
+            ))
+        );
+        // Not closed, and bytes still queued: the server does not read. (Linux also counts
+        // our end of stream, FIN, as a byte.)
+        let fin = u64::from(cfg!(any(target_os = "linux", target_os = "android")));
+        let failed = goodbye(
+            at,
+            b"",
+            timed_out(),
+            || Some(1_500_000 + fin),
+            2_000_000,
+            wait,
+        )
+        .expect_err("bytes that never left this machine");
+        assert_eq!(
+            failed,
+            "the server at 127.0.0.1:8000 does not read what we send: 1500000 of the 2000000 \
+             bytes we sent (75 %) never left this machine — about 75000 timestamps still wait \
+             in our send queue, and the server did not close within 2 s (see book chapter 5)"
+        );
+        let fin_only = goodbye(at, b"", timed_out(), || Some(fin), 200, wait);
+        assert!(matches!(fin_only, Ok(Some(_))), "{fin_only:?}");
+        // An OS that cannot tell (Windows): success, and a note that says so.
+        let unknown = goodbye(at, b"", timed_out(), || None, 200, wait);
+        assert!(
+            matches!(&unknown, Ok(Some(note)) if note.contains("cannot tell")),
+            "{unknown:?}"
+        );
+        // Closed after saying something, or reset after it: an error that quotes it first.
+        let said = goodbye(at, b"closing: bye\n", Ok(()), || Some(0), 200, wait);
+        assert_eq!(
+            said,
+            Err(
+                "the server at 127.0.0.1:8000 closed the connection; it said: \"closing: bye\""
+                    .into()
+            )
+        );
+        let reset = Err(io::Error::from(io::ErrorKind::ConnectionReset));
+        let quoted = goodbye(at, b"server busy: x\n", reset, || Some(0), 200, wait);
+        assert!(
+            matches!(&quoted, Err(text) if text.contains("is busy")),
+            "{quoted:?}"
+        );
     }
 
     #[test]

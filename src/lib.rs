@@ -23,11 +23,18 @@
 //!
 //! ## Shared building blocks
 //!
-//! The examples are complete programs. Where a piece is used by several of them it lives here:
-//! [`time_protocol`] (the sans-IO decoder of the time service) and [`explain`] (startup and
-//! connection errors turned into one sentence a beginner can act on).
+//! The examples are complete programs. Where a piece is used by several of them, or would make
+//! one too long to read in five minutes, it lives here: [`time_protocol`] (the sans-IO decoder
+//! of the time service, and how a timestamp compares with the server's clock), [`explain`]
+//! (command-line arguments read, and errors turned into one sentence a beginner can act on),
+//! [`address`] (names looked up, wildcard addresses and this machine's interfaces),
+//! [`server_log`] (what the server prints about each client) and [`connection`] (a refusal
+//! that keeps its words, the bytes still queued to send).
 
+pub mod address;
+pub mod connection;
 pub mod explain;
+pub mod server_log;
 pub mod time_protocol;
 
 /// The book's pages as doctests: `cargo test` compiles every Rust snippet in `book/src/`.

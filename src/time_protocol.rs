@@ -52,7 +52,7 @@
 
 use std::fmt;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 /// The timestamp format of the lesson, for chrono's `format` and `parse_from_str`.
 pub const FORMAT: &str = "%Y-%m-%d %H:%M:%S";
@@ -343,7 +343,7 @@ fn not_a_timestamp(bytes: &[u8]) -> Message {
 }
 
 /// Makes received bytes safe and short to print: valid UTF-8 is kept (control characters and
-/// quotes escaped, like Rust's `{:?}`), invalid bytes become `\xNN`, a trailing `\r` is
+/// quotes escaped as by [`escape`]), invalid bytes become `\xNN`, a trailing `\r` is
 /// dropped, and after [`SHOWN_CHARS`] characters the rest is replaced by `… (N bytes)`.
 pub fn escape_and_shorten(line: &[u8]) -> String {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -354,7 +354,7 @@ pub fn escape_and_shorten(line: &[u8]) -> String {
             if chars == SHOWN_CHARS {
                 break 'chunks;
             }
-            shown.extend(c.escape_debug());
+            push_escaped(&mut shown, c);
             chars += 1;
         }
         for byte in chunk.invalid() {
@@ -369,6 +369,87 @@ pub fn escape_and_shorten(line: &[u8]) -> String {
         shown.push_str(&format!("… ({} bytes)", line.len()));
     }
     shown
+}
+
+/// Text made safe to print on one line, as Rust's `{:?}` shows it (`\n`, `\r`, `\"`,
+/// `\u{1b}` for the escape byte that starts terminal control sequences) — except NUL, shown as
+/// `\u{0}`, not `\0`: followed by digits, `\0` reads like an octal escape (`\0123`).
+///
+/// ```
+/// use net_basics::time_protocol::escape;
+/// assert_eq!(escape("a\0123\r\n"), r"a\u{0}123\r\n");
+/// ```
+pub fn escape(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        push_escaped(&mut shown, c);
+    }
+    shown
+}
+
+fn push_escaped(shown: &mut String, c: char) {
+    if c == '\0' {
+        shown.push_str("\\u{0}");
+    } else {
+        shown.extend(c.escape_debug());
+    }
+}
+
+/// How a client's timestamp compares with this server's clock when it arrived: the note the
+/// server prints after `client time: …`, such as `(3 s ahead of this server)`.
+///
+/// It is honest about what it can tell. A timestamp has whole seconds, so the note compares
+/// whole seconds: the client's second with the server's second (`server_now` without its
+/// fraction) — `(same second as this server)`, `(1 s behind this server)`. The network's delay
+/// is in it too: a message sent at 09:59:59.999 may arrive at 10:00:00.001, and a clock that is
+/// right then looks 1 s behind. Hours off suggest a time zone: a timestamp carries none.
+///
+/// ```
+/// use chrono::NaiveDateTime;
+/// use net_basics::time_protocol::{FORMAT, clock_note};
+/// let at = |text| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").unwrap();
+/// let server = at("2026-12-06 10:00:00.999"); // the server's clock, with its fraction
+/// assert_eq!(clock_note(at("2026-12-06 10:00:03"), server), "(3 s ahead of this server)");
+/// assert_eq!(clock_note(at("2026-12-06 10:00:00"), server), "(same second as this server)");
+/// assert_eq!(clock_note(at("2026-12-06 09:59:59"), server), "(1 s behind this server)");
+/// ```
+pub fn clock_note(client: NaiveDateTime, server_now: NaiveDateTime) -> String {
+    let server_second = server_now.with_nanosecond(0).unwrap_or(server_now);
+    let gap = client.signed_duration_since(server_second).num_seconds();
+    let side = if gap > 0 { "ahead of" } else { "behind" };
+    let seconds = gap.unsigned_abs();
+    if seconds == 0 {
+        return "(same second as this server)".to_owned();
+    }
+    // Time zones are whole hours, or 30 or 45 minutes off, and at most 26 hours apart (UTC-12
+    // to UTC+14): a gap within a minute of a multiple of 15 minutes in that range may be one
+    // (or a clock wrong by that much: hence the question mark).
+    let near_zone = (seconds + 60) % (15 * 60) <= 120;
+    let zone = if (14 * 60..=26 * 3600 + 60).contains(&seconds) && near_zone {
+        " — another time zone? a timestamp carries none"
+    } else {
+        ""
+    };
+    format!("({} {side} this server{zone})", span(seconds))
+}
+
+/// `3 s`, `2 min 5 s`, `13 h`, `1 h 30 min`, `20425 days`.
+fn span(seconds: u64) -> String {
+    const DAY: u64 = 24 * 3600;
+    if seconds >= 2 * DAY {
+        return format!("{} days", seconds / DAY);
+    }
+    let parts = [
+        (seconds / 3600, "h"),
+        (seconds / 60 % 60, "min"),
+        (seconds % 60, "s"),
+    ];
+    let shown: Vec<String> = parts
+        .iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, unit)| format!("{count} {unit}"))
+        .collect();
+    shown.join(" ")
 }
 
 /// Whether `line` holds more than `limit` characters (counting each invalid byte as one).
@@ -603,5 +684,93 @@ mod tests {
                 "not a timestamp: \"26-11-25 09:50:00\""
             ]
         );
+    }
+
+    fn at(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").expect("a test time")
+    }
+
+    #[test]
+    fn the_clock_note_compares_whole_seconds() {
+        let cases = [
+            // (client, server's clock with nanoseconds, note)
+            (
+                "2026-12-06 10:00:03",
+                "2026-12-06 10:00:00.000000001",
+                "(3 s ahead of this server)",
+            ),
+            (
+                "2026-12-06 10:00:03",
+                "2026-12-06 10:00:00.999999999",
+                "(3 s ahead of this server)",
+            ),
+            (
+                "2026-12-06 10:00:00",
+                "2026-12-06 10:00:00.999999999",
+                "(same second as this server)",
+            ),
+            (
+                "2026-12-06 10:00:00",
+                "2026-12-06 10:00:00",
+                "(same second as this server)",
+            ),
+            (
+                "2026-12-06 09:59:59",
+                "2026-12-06 10:00:00.000001",
+                "(1 s behind this server)",
+            ),
+            (
+                "2026-12-06 10:00:01",
+                "2026-12-06 10:00:00.5",
+                "(1 s ahead of this server)",
+            ),
+            (
+                "2026-12-06 10:02:05",
+                "2026-12-06 10:00:00.5",
+                "(2 min 5 s ahead of this server)",
+            ),
+            // Across midnight, and across a year.
+            (
+                "2027-01-01 00:00:01",
+                "2026-12-31 23:59:59.3",
+                "(2 s ahead of this server)",
+            ),
+            // New York (UTC-5) against Shanghai (UTC+8): 13 hours, and 2 s of clock error.
+            (
+                "2026-12-05 21:00:02",
+                "2026-12-06 10:00:00.1",
+                "(12 h 59 min 58 s behind this server — another time zone? a timestamp carries none)",
+            ),
+            (
+                "2026-12-06 15:30:00",
+                "2026-12-06 10:00:00.1",
+                "(5 h 30 min ahead of this server — another time zone? a timestamp carries none)",
+            ),
+            (
+                "2026-12-06 10:40:00",
+                "2026-12-06 10:00:00",
+                "(40 min ahead of this server)",
+            ),
+            (
+                "1970-01-01 00:00:00",
+                "2026-12-06 10:00:00",
+                "(20793 days behind this server)",
+            ),
+        ];
+        for (client, server, note) in cases {
+            assert_eq!(
+                clock_note(at(client), at(server)),
+                note,
+                "{client} at {server}"
+            );
+        }
+    }
+
+    #[test]
+    fn nul_is_escaped_so_that_it_cannot_read_as_octal() {
+        assert_eq!(escape_and_shorten(b"\x00123"), "\\u{0}123");
+        assert_eq!(escape("\u{1b}[2J\"q\"\t"), "\\u{1b}[2J\\\"q\\\"\\t");
+        let shown = decode_every_way(b"\x00123\n");
+        assert_eq!(shown, ["not a timestamp: \"\\u{0}123\""]);
     }
 }

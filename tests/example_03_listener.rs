@@ -146,12 +146,13 @@ fn an_address_of_another_machine_is_explained_and_fails() {
 
 #[test]
 fn an_address_that_is_not_ip_and_port_gets_a_clear_usage_error() {
+    // A name is fine (it is looked up); a name without a port is not.
     example_with_timeout()
-        .arg("localhost:8000")
+        .arg("localhost")
         .assert()
         .code(2)
         .stderr(
-            predicate::str::contains("expected an IP address and a port, such as 127.0.0.1:8000")
+            predicate::str::contains("there is no port; add one, as in localhost:8000")
                 .and(predicate::str::contains("panicked").not()),
         );
 }

@@ -27,6 +27,7 @@ fn is_client_time_line(line: &str) -> bool {
     let Some((peer, time)) = line.split_once("] client time: ") else {
         return false;
     };
+    let time = time.split_once(" (").map_or(time, |(time, _note)| time); // the clock note
     let port = peer
         .strip_prefix("[127.0.0.1:")
         .and_then(|port| port.parse::<u16>().ok());
@@ -69,7 +70,17 @@ fn lines_of(server: &Running, peer: &str, wanted: &str) -> Vec<String> {
     });
     seen.into_iter()
         .filter(|line| line.starts_with(&format!("{peer} ")))
+        .map(without_clock_note)
         .collect()
+}
+
+/// A server line without the note after a client time (`(3 s ahead of this server)`, which
+/// depends on today's date; tests/classroom.rs checks it).
+fn without_clock_note(line: String) -> String {
+    match line.split_once(" client time: ") {
+        Some((peer, time)) if time.len() > 19 => format!("{peer} client time: {}", &time[..19]),
+        _ => line,
+    }
 }
 
 #[test]
@@ -506,22 +517,4 @@ fn a_port_in_use_is_explained_in_one_line() {
                 .and(predicate::str::contains("panicked").not())
                 .and(predicate::function(|text: &str| text.lines().count() == 1)),
         );
-}
-
-#[test]
-fn server_and_client_explain_an_address_that_is_a_name() {
-    for program in ["04_time_server", "05_time_client"] {
-        let mut command = assert_cmd::Command::from_std(example_command(program));
-        command.arg("localhost:8000").timeout(PATIENCE);
-        command
-            .assert()
-            .code(2)
-            .stdout("")
-            .stderr(predicate::str::contains(
-                "expected an IP address and a port, such as 127.0.0.1:8000",
-            ))
-            .stderr(predicate::str::contains(
-                "names like localhost are not looked up",
-            ));
-    }
 }

@@ -218,9 +218,10 @@ fn help_says_what_each_tool_is_not_what_the_crate_is() {
 
 #[test]
 fn a_bad_address_gets_the_same_sentence_as_in_the_examples() {
-    // A name (not looked up) and a port past 65535: the examples' parser explains both.
+    // A name (the tools take IP addresses only) and a port past 65535: explained as the
+    // examples explain addresses.
     for address in ["localhost:8000", "127.0.0.1:70000"] {
-        let wanted = net_basics::explain::socket_address(address)
+        let wanted = net_basics::explain::ip_socket_address(address)
             .expect_err("neither is an IP address and a port");
         for (mut command, tool) in [
             (load_test(), "load_test"),
@@ -236,7 +237,7 @@ fn a_bad_address_gets_the_same_sentence_as_in_the_examples() {
             assert!(
                 status.code() == Some(2) && stderr.contains(&wanted),
                 "{tool} {address}: a usage error (exit code 2) with the examples' sentence from \
-                 net_basics::explain::socket_address ({wanted:?}); got {status}: {stderr}"
+                 net_basics::explain::ip_socket_address ({wanted:?}); got {status}: {stderr}"
             );
         }
     }

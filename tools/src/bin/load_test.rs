@@ -42,7 +42,7 @@ use net_basics::time_protocol::{FORMAT, TIMESTAMP_LEN};
 #[command(version)]
 struct Args {
     /// The server's address, e.g. 127.0.0.1:8000 (loopback addresses only)
-    #[arg(value_parser = explain::socket_address)]
+    #[arg(value_parser = explain::ip_socket_address)]
     addr: SocketAddr,
     /// How many connections to open and keep open at the same time
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=MAX_CLIENTS))]

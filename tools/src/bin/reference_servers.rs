@@ -58,13 +58,13 @@ enum Mode {
     /// Read and count newlines only: the ceiling for receiving timestamps
     Sink {
         /// Address to listen on, e.g. 127.0.0.1:0 (port 0: the system picks a free port)
-        #[arg(value_parser = explain::socket_address)]
+        #[arg(value_parser = explain::ip_socket_address)]
         addr: SocketAddr,
     },
     /// The lesson's original server: one read of ≤ 1024 bytes, one print per read, no framing
     Original {
         /// Address to listen on, e.g. 127.0.0.1:0 (port 0: the system picks a free port)
-        #[arg(value_parser = explain::socket_address)]
+        #[arg(value_parser = explain::ip_socket_address)]
         addr: SocketAddr,
     },
 }

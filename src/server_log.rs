@@ -1,0 +1,269 @@
+//! What the time server prints about one client — book chapter 4.
+//!
+//! Exercise 4's `handle_client` writes one line per message (`client time: 2026-12-06
+//! 10:00:03`) to any writer. The server hands it a [`ClientLog`], which turns those lines into
+//! what the teacher reads:
+//!
+//! ```text
+//! [192.168.1.23:50412] client time: 2026-12-06 10:00:03 (3 s ahead of this server)
+//! ```
+//!
+//! — each line with the client's address in front, and each timestamp compared with the
+//! server's own clock when it arrived ([`clock_note`]): the class sees whose clock is off, the
+//! problem that NTP solves. The lines stay exactly what `handle_client` wrote; the note comes
+//! after them, so a student's own `handle_client` (`--features mine`) gets the notes too.
+
+use std::io::{self, Write};
+
+use chrono::{NaiveDateTime, Timelike};
+
+use crate::time_protocol::{TIMESTAMP_LEN, Timestamp, clock_note};
+
+/// One client's output: every line gets `prefix` in front, and every `client time: …` line a
+/// [`clock_note`] after it, comparing it with `clock()` — read once per batch (the lines between
+/// two flushes: those of one read from the client), at its first timestamp: the moment those
+/// bytes arrived. `flush` writes the batch to `out` in one `write_all` and flushes `out`: one
+/// client's lines never mix with another's, and it costs one system call per read, not per line.
+///
+/// ```
+/// use std::io::Write;
+/// use chrono::NaiveDateTime;
+/// use net_basics::server_log::ClientLog;
+///
+/// let now = NaiveDateTime::parse_from_str("2026-12-06 10:00:00", "%Y-%m-%d %H:%M:%S").unwrap();
+/// let mut log = ClientLog::new("[127.0.0.1:50412] ", Vec::new(), || now); // a fake clock
+/// writeln!(log, "client time: 2026-12-06 10:00:03").unwrap(); // into memory: cannot fail
+/// log.flush().unwrap();
+/// let printed = String::from_utf8(log.into_inner()).unwrap();
+/// assert_eq!(printed, "[127.0.0.1:50412] client time: 2026-12-06 10:00:03 (3 s ahead of this server)\n");
+/// ```
+pub struct ClientLog<W, C> {
+    prefix: String,
+    out: W,
+    clock: C,
+    /// The lines since the last flush, prefixed and noted, ready to print.
+    batch: Vec<u8>,
+    /// Where the text of the line being written starts in `batch` (after its prefix), while
+    /// its `\n` has not come yet.
+    open_line: Option<usize>,
+    /// The clock, read at the first timestamp of this batch, and its whole second.
+    now: Option<(NaiveDateTime, NaiveDateTime)>,
+    /// The last note: the same timestamp text within the same second of the server's clock
+    /// gets the same note (a client that floods sends the same timestamp many times).
+    last: Option<([u8; TIMESTAMP_LEN], NaiveDateTime, String)>,
+}
+
+/// What a `handle_client` line about a timestamp starts with (`Message`'s `Display`).
+const CLIENT_TIME: &[u8] = b"client time: ";
+
+impl<W: Write, C: FnMut() -> NaiveDateTime> ClientLog<W, C> {
+    /// A log that writes to `out`, each line after `prefix`, with notes against `clock`.
+    pub fn new(prefix: impl Into<String>, out: W, clock: C) -> Self {
+        ClientLog {
+            prefix: prefix.into(),
+            out,
+            clock,
+            batch: Vec::new(),
+            open_line: None,
+            now: None,
+            last: None,
+        }
+    }
+
+    /// The prefix of every line, e.g. `[127.0.0.1:50412] `.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The writer the lines went to.
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+
+    /// Ends the open line: its note, if it is about a timestamp, then `\n`.
+    fn end_line(&mut self) {
+        let Some(start) = self.open_line.take() else {
+            return;
+        };
+        let line = &self.batch[start..];
+        let text = line
+            .strip_prefix(CLIENT_TIME)
+            .map(|text| text.strip_suffix(b"\r").unwrap_or(text));
+        if let Some(text) = text.and_then(|text| <[u8; TIMESTAMP_LEN]>::try_from(text).ok()) {
+            let (now, second) = *self.now.get_or_insert_with(|| {
+                let now = (self.clock)();
+                (now, now.with_nanosecond(0).unwrap_or(now))
+            });
+            let cached =
+                matches!(&self.last, Some((last, at, _)) if *last == text && *at == second);
+            if !cached {
+                // Display of a Message wrote it, so it parses; a line made otherwise may not.
+                let note = Timestamp::parse(&text).map(|time| clock_note(time.date_time(), now));
+                self.last = note.map(|note| (text, second, note));
+            }
+            if let Some((_, _, note)) = &self.last {
+                self.batch.push(b' ');
+                self.batch.extend_from_slice(note.as_bytes());
+            }
+        }
+        self.batch.push(b'\n');
+    }
+}
+
+impl<W: Write, C: FnMut() -> NaiveDateTime> Write for ClientLog<W, C> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        for piece in bytes.split_inclusive(|&byte| byte == b'\n') {
+            if self.open_line.is_none() {
+                self.batch.extend_from_slice(self.prefix.as_bytes());
+                self.open_line = Some(self.batch.len());
+            }
+            match piece.strip_suffix(b"\n") {
+                Some(rest) => {
+                    self.batch.extend_from_slice(rest);
+                    self.end_line();
+                }
+                None => self.batch.extend_from_slice(piece),
+            }
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        // A line without its `\n` (a writer that flushed in the middle of one) is printed as a
+        // line too: it must not run into another client's output.
+        self.end_line();
+        self.now = None; // the next batch is the next read: read the clock again
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let written = self
+            .out
+            .write_all(&self.batch)
+            .and_then(|()| self.out.flush());
+        self.batch.clear();
+        written
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    fn at(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").expect("a test time")
+    }
+
+    #[test]
+    fn lines_written_in_pieces_get_their_prefix_and_note_once() {
+        let now = at("2026-12-06 10:00:00.75");
+        let mut log = ClientLog::new("[p] ", Vec::new(), || now);
+        // `writeln!(out, "{message}")` writes a line in pieces: "client time: ", the time, "\n".
+        for piece in [
+            "client time: ",
+            "2026-12-06 10:00:05",
+            "\n",
+            "not a timestamp: \"x\"\n",
+        ] {
+            log.write_all(piece.as_bytes()).expect("into memory");
+        }
+        log.write_all(b"client time: 2026-12-06 0")
+            .expect("into memory");
+        log.write_all(b"9:59:58\n").expect("into memory");
+        log.flush().expect("into memory");
+        let printed = String::from_utf8(log.into_inner()).expect("UTF-8");
+        assert_eq!(
+            printed,
+            "[p] client time: 2026-12-06 10:00:05 (5 s ahead of this server)\n\
+             [p] not a timestamp: \"x\"\n\
+             [p] client time: 2026-12-06 09:59:58 (2 s behind this server)\n"
+        );
+    }
+
+    #[test]
+    fn the_clock_is_read_once_per_flush_when_the_arrival_time_is() {
+        let reads = Cell::new(0);
+        let times = [at("2026-12-06 10:00:00.2"), at("2026-12-06 10:00:01.9")];
+        let mut log = ClientLog::new("", Vec::new(), || {
+            reads.set(reads.get() + 1);
+            times[reads.get() - 1]
+        });
+        writeln!(log, "connected").expect("into memory");
+        log.flush().expect("into memory");
+        assert_eq!(reads.get(), 0, "no timestamp: no need to read the clock");
+        let same = "client time: 2026-12-06 10:00:00\n".repeat(3);
+        log.write_all(same.as_bytes()).expect("into memory");
+        log.flush().expect("into memory");
+        log.write_all(same.as_bytes()).expect("into memory");
+        log.flush().expect("into memory");
+        assert_eq!(reads.get(), 2, "one reading per flush");
+        let printed = String::from_utf8(log.into_inner()).expect("UTF-8");
+        let notes: Vec<&str> = printed
+            .lines()
+            .map(|line| &line[line.len().min(32)..])
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                "",
+                " (same second as this server)",
+                " (same second as this server)",
+                " (same second as this server)",
+                " (1 s behind this server)",
+                " (1 s behind this server)",
+                " (1 s behind this server)",
+            ],
+            "{printed}"
+        );
+    }
+
+    #[test]
+    fn other_lines_and_bad_timestamps_are_left_as_they_are() {
+        let now = at("2026-12-06 10:00:00");
+        let mut log = ClientLog::new("", Vec::new(), || now);
+        let lines = "client time: 2026-13-01 00:00:00\nclient time: soon\nclient time: 2026-12-06 10:00:00 and more\n";
+        log.write_all(lines.as_bytes()).expect("into memory");
+        log.flush().expect("into memory");
+        assert_eq!(String::from_utf8(log.into_inner()).expect("UTF-8"), lines);
+    }
+
+    #[test]
+    fn a_line_cut_by_a_flush_is_printed_as_a_line() {
+        let now = at("2026-12-06 10:00:00");
+        let mut log = ClientLog::new("[p] ", Vec::new(), || now);
+        log.write_all(b"half").expect("into memory");
+        log.flush().expect("into memory");
+        log.write_all(b" line\n").expect("into memory");
+        log.flush().expect("into memory");
+        assert_eq!(
+            String::from_utf8(log.into_inner()).expect("UTF-8"),
+            "[p] half\n[p]  line\n"
+        );
+    }
+
+    /// A writer that takes at most 3 bytes per call: `flush` must still print everything.
+    struct Stingy(Vec<u8>);
+    impl Write for Stingy {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            let taken = bytes.len().min(3);
+            self.0.extend_from_slice(&bytes[..taken]);
+            Ok(taken)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_writer_that_takes_part_of_the_batch_still_gets_all_of_it() {
+        let now = at("2026-12-06 10:00:00");
+        let mut log = ClientLog::new("[p] ", Stingy(Vec::new()), || now);
+        log.write_all(b"client time: 2026-12-06 10:00:00\n")
+            .expect("into memory");
+        log.flush().expect("into memory");
+        assert_eq!(
+            String::from_utf8(log.into_inner().0).expect("UTF-8"),
+            "[p] client time: 2026-12-06 10:00:00 (same second as this server)\n"
+        );
+    }
+}
