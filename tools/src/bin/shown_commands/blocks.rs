@@ -7,8 +7,23 @@ use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 /// Code block languages that hold no command. A block in any other language, or with none, is
 /// a problem: the check must know what every block is.
 const NOT_COMMANDS: &[&str] = &[
-    "text", "rust", "python", "toml", "json", "yaml", "html", "css", "js", "javascript", "diff",
-    "markdown", "c", "po", "csv", "svg", "xml",
+    "text",
+    "rust",
+    "python",
+    "toml",
+    "json",
+    "yaml",
+    "html",
+    "css",
+    "js",
+    "javascript",
+    "diff",
+    "markdown",
+    "c",
+    "po",
+    "csv",
+    "svg",
+    "xml",
 ];
 
 /// One fenced code block of a Markdown file.
@@ -25,10 +40,7 @@ pub struct Block {
 impl Block {
     /// The language: the info string's first word (mdBook splits attributes at commas).
     pub fn lang(&self) -> &str {
-        self.info
-            .split([',', ' ', '\t', '{'])
-            .next()
-            .unwrap_or("")
+        self.info.split([',', ' ', '\t', '{']).next().unwrap_or("")
     }
 }
 
@@ -166,7 +178,9 @@ pub fn commands(block: &Block) -> Result<(Option<Kind>, Vec<Shown>), String> {
             },
             None => text.as_str(),
         };
-        if prompt.is_none() && (command_text.trim().is_empty() || command_text.trim_start().starts_with('#')) {
+        if prompt.is_none()
+            && (command_text.trim().is_empty() || command_text.trim_start().starts_with('#'))
+        {
             continue;
         }
         if kind == Kind::Sh && command_text.starts_with("$ ") {
@@ -241,7 +255,8 @@ mod tests {
 
     #[test]
     fn sh_lines_are_commands_without_their_comments() {
-        let (kind, shown) = one("x\n\n```sh\n# a comment\ncargo run   # the run\n\ncargo \\\n  test\n```\n");
+        let (kind, shown) =
+            one("x\n\n```sh\n# a comment\ncargo run   # the run\n\ncargo \\\n  test\n```\n");
         assert_eq!(kind, Some(Kind::Sh));
         let got: Vec<_> = shown.iter().map(|s| (s.line, s.command.as_str())).collect();
         assert_eq!(got, [(5, "cargo run"), (7, "cargo test")]);
@@ -251,13 +266,19 @@ mod tests {
     fn console_commands_carry_their_output() {
         let (_, shown) = one("```console\n$ a -- 1\nerror: x\n…\n$ b\n```\n");
         assert_eq!(shown[0].command, "a -- 1");
-        assert_eq!(shown[0].output, [(3, "error: x".to_owned()), (4, "…".to_owned())]);
+        assert_eq!(
+            shown[0].output,
+            [(3, "error: x".to_owned()), (4, "…".to_owned())]
+        );
         assert_eq!((shown[1].line, shown[1].command.as_str()), (5, "b"));
     }
 
     #[test]
     fn a_hash_inside_quotes_is_not_a_comment() {
-        assert_eq!(strip_comment("echo '#x' \"#y\" a#b # c"), "echo '#x' \"#y\" a#b ");
+        assert_eq!(
+            strip_comment("echo '#x' \"#y\" a#b # c"),
+            "echo '#x' \"#y\" a#b "
+        );
     }
 
     #[test]
@@ -272,6 +293,9 @@ mod tests {
     fn blocks_in_lists_keep_their_lines() {
         let (found, _) = blocks("1. run\n\n   ```sh\n   cargo test\n   ```\n");
         let (_, shown) = commands(&found[0]).unwrap();
-        assert_eq!((shown[0].line, shown[0].command.as_str()), (4, "cargo test"));
+        assert_eq!(
+            (shown[0].line, shown[0].command.as_str()),
+            (4, "cargo test")
+        );
     }
 }

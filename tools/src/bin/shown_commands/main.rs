@@ -37,10 +37,14 @@
 //! port becomes one nothing listens on, so "connection refused" is what the book shows. The
 //! output is compared with the port written back as shown. A server keeps running while the
 //! commands after it on the page use its port; the first that does not stops it (by its
-//! process group), as does the end of the page. A command that names an address beyond
-//! loopback or a host name (`192.168.1.50:8000`, `pool.ntp.org`) runs in a new network
-//! namespace with no network (`unshare --net`): nothing leaves the machine, and the run proves
-//! that cargo and the program accept its arguments (no `Usage:` error).
+//! process group), as does the end of the page.
+//!
+//! **Loopback only, by construction.** Every command runs in one network namespace that has
+//! only loopback (`unshare --net`, entered with `nsenter`; it needs root, as CI has), with
+//! `CARGO_NET_OFFLINE=true` (`cargo fetch --locked` runs first, outside). Nothing a command does
+//! can leave the machine, whatever it names. A command that names an address beyond loopback or
+//! a host name (`192.168.1.50:8000`, `pool.ntp.org`) so runs with no route there: it passes when
+//! cargo and the program accept its arguments (no `Usage:` error).
 //!
 //! **When it passes.** It exits 0; or it runs until stopped (a server, `--watch`, a client
 //! without `--count`, `mdbook serve`) and prints its ready line (`listening on`, `Watching
@@ -51,8 +55,13 @@
 //! either a command run in their place or (for a cargo command) the no-network run above; a
 //! `powershell` line that is not a cargo command is Windows-only and listed as not run.
 //!
+//! Run by one of the commands it runs (CONTRIBUTING shows this very command), it only lists
+//! (`SHOWN_COMMANDS_NESTED`): it never runs the commands again.
+//!
 //! **Output.** Output typed by hand under a command (not an `{{#include}}` of a captured run)
-//! is listed as such in the report, so it can be replaced by an include.
+//! is listed as such in the report, with the shown lines its run did not print (a report, not
+//! a failure: the last line of a failing command's output is what is checked), so it can be
+//! replaced by an include.
 
 #[cfg(unix)]
 mod blocks;
@@ -76,7 +85,7 @@ fn main() {
 mod check {
     use crate::blocks::{self, Shown};
     use crate::rules::{self, Ports, Program};
-    use crate::run::{Outcome, Running};
+    use crate::run::{Outcome, Running, Sandbox};
     use std::collections::BTreeMap;
     use std::fmt::Write as _;
     use std::fs;
@@ -103,6 +112,9 @@ mod check {
         }
     }
 
+    /// A file's name and the commands it shows, in order.
+    type FileItems = (String, Vec<Item>);
+
     /// A command's verdict.
     #[derive(Debug, Clone, PartialEq, Eq)]
     enum Verdict {
@@ -118,9 +130,13 @@ mod check {
     /// An entry of tools/shown-commands.toml.
     struct Exception {
         command: String,
+        /// Only where shown in this file (a path such as `book/src/05-the-client.md`).
+        file: Option<String>,
         why: String,
         instead: Option<String>,
         with: Option<String>,
+        /// `[[server-first]]`: runs as shown, with `with` started first.
+        server_first: bool,
         used: bool,
     }
 
@@ -129,23 +145,39 @@ mod check {
             .map_err(|e| format!("cannot read {MANIFEST}: {e}"))?;
         let table: toml::Table = text.parse().map_err(|e| format!("{MANIFEST}: {e}"))?;
         let mut found = Vec::new();
-        for entry in table
-            .get("not-here")
-            .and_then(|v| v.as_array())
-            .into_iter()
-            .flatten()
-        {
-            let get = |key: &str| entry.get(key).and_then(|v| v.as_str()).map(str::to_owned);
-            let (Some(command), Some(why)) = (get("command"), get("why")) else {
-                return Err(format!("{MANIFEST}: every [[not-here]] needs `command` and `why`"));
-            };
-            found.push(Exception {
-                command,
-                why,
-                instead: get("instead"),
-                with: get("with"),
-                used: false,
-            });
+        for kind in ["not-here", "server-first"] {
+            for entry in table
+                .get(kind)
+                .and_then(|v| v.as_array())
+                .into_iter()
+                .flatten()
+            {
+                let get = |key: &str| entry.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+                let (Some(command), Some(why)) = (get("command"), get("why")) else {
+                    return Err(format!(
+                        "{MANIFEST}: every [[{kind}]] needs `command` and `why`"
+                    ));
+                };
+                let server_first = kind == "server-first";
+                if server_first && get("server").is_none() {
+                    return Err(format!(
+                        "{MANIFEST}: [[server-first]] `{command}` needs `server`"
+                    ));
+                }
+                found.push(Exception {
+                    command,
+                    file: get("file"),
+                    why,
+                    instead: get("instead").filter(|_| !server_first),
+                    with: if server_first {
+                        get("server")
+                    } else {
+                        get("with")
+                    },
+                    server_first,
+                    used: false,
+                });
+            }
         }
         Ok(found)
     }
@@ -179,7 +211,11 @@ mod check {
     }
 
     /// The book rendered as Markdown after every preprocessor, in `language`: page → text.
-    fn rendered(root: &Path, work: &Path, language: &str) -> Result<BTreeMap<String, String>, String> {
+    fn rendered(
+        root: &Path,
+        work: &Path,
+        language: &str,
+    ) -> Result<BTreeMap<String, String>, String> {
         let out = work.join(format!("markdown-{language}"));
         let _ = fs::remove_dir_all(&out);
         let run = Command::new("mdbook")
@@ -223,7 +259,7 @@ mod check {
         work: &Path,
         english: &BTreeMap<String, Vec<(usize, Vec<Item>)>>,
         problems: &mut Vec<String>,
-    ) -> (Vec<(String, Vec<Item>)>, BTreeMap<String, usize>) {
+    ) -> (Vec<FileItems>, BTreeMap<String, usize>) {
         let (en, zh) = match (rendered(root, work, "en"), rendered(root, work, "zh-CN")) {
             (Ok(en), Ok(zh)) => (en, zh),
             (Err(e), _) | (_, Err(e)) => {
@@ -238,8 +274,16 @@ mod check {
             let source = format!("book/src/{page}");
             let mut scratch = Vec::new();
             let zh_blocks = file_items(&name, zh_text, &mut scratch);
-            let en_blocks = file_items(&source, en.get(page).map_or("", String::as_str), &mut scratch);
-            problems.extend(scratch.into_iter().map(|p| format!("{p} (after the gettext preprocessor)")));
+            let en_blocks = file_items(
+                &source,
+                en.get(page).map_or("", String::as_str),
+                &mut scratch,
+            );
+            problems.extend(
+                scratch
+                    .into_iter()
+                    .map(|p| format!("{p} (after the gettext preprocessor)")),
+            );
             let source_blocks = english.get(&source);
             if zh_blocks.len() != en_blocks.len() {
                 problems.push(format!(
@@ -252,7 +296,11 @@ mod check {
             }
             let mut items = Vec::new();
             let commands = |items: &[Item]| -> Vec<Item> {
-                items.iter().filter(|i| !i.shown.command.is_empty()).cloned().collect()
+                items
+                    .iter()
+                    .filter(|i| !i.shown.command.is_empty())
+                    .cloned()
+                    .collect()
             };
             for (index, zh_items) in &zh_blocks {
                 let zh_commands = commands(zh_items);
@@ -260,7 +308,12 @@ mod check {
                 let en_commands: Vec<String> = en_blocks
                     .iter()
                     .find(|(i, _)| i == index)
-                    .map(|(_, items)| commands(items).into_iter().map(|i| i.shown.command).collect())
+                    .map(|(_, items)| {
+                        commands(items)
+                            .into_iter()
+                            .map(|i| i.shown.command)
+                            .collect()
+                    })
                     .unwrap_or_default();
                 // The same block of the English source, for the line numbers.
                 let source_commands: Vec<Item> = source_blocks
@@ -294,7 +347,10 @@ mod check {
 
     impl Ports for Page {
         fn server(&self, shown: u16) -> Option<u16> {
-            self.servers.iter().find(|(s, _, _)| *s == shown).map(|(_, real, _)| *real)
+            self.servers
+                .iter()
+                .find(|(s, _, _)| *s == shown)
+                .map(|(_, real, _)| *real)
         }
         fn closed(&self) -> u16 {
             self.closed
@@ -326,9 +382,16 @@ mod check {
         let mut lines: Vec<String> = Vec::new();
         for (_, line) in &item.shown.output {
             if let Some(path) = include_path(line) {
-                let page_dir = Path::new(item.file.split(' ').next().unwrap_or("")).parent().unwrap_or(Path::new(""));
+                let page_dir = Path::new(item.file.split(' ').next().unwrap_or(""))
+                    .parent()
+                    .unwrap_or(Path::new(""));
                 let file = copy.join(page_dir).join(path);
-                lines.extend(fs::read_to_string(file).unwrap_or_default().lines().map(str::to_owned));
+                lines.extend(
+                    fs::read_to_string(file)
+                        .unwrap_or_default()
+                        .lines()
+                        .map(str::to_owned),
+                );
             } else {
                 lines.push(line.clone());
             }
@@ -342,7 +405,10 @@ mod check {
 
     /// The file of an `{{#include FILE[:…]}}` line.
     fn include_path(line: &str) -> Option<&str> {
-        let inner = line.trim().strip_prefix("{{#include ")?.strip_suffix("}}")?;
+        let inner = line
+            .trim()
+            .strip_prefix("{{#include ")?
+            .strip_suffix("}}")?;
         Some(inner.split(':').next().unwrap_or(inner).trim())
     }
 
@@ -350,14 +416,56 @@ mod check {
     fn tail(text: &str, lines: usize) -> String {
         let all: Vec<&str> = text.lines().collect();
         let start = all.len().saturating_sub(lines);
-        all[start..].iter().map(|l| format!("      | {l}\n")).collect()
+        all[start..]
+            .iter()
+            .map(|l| format!("      | {l}\n"))
+            .collect()
     }
 
     struct Context<'a> {
         copy: &'a Path,
+        /// The network namespace every command runs in (loopback only).
+        netns: PathBuf,
         env: Vec<(&'static str, String)>,
         logs: PathBuf,
         counter: usize,
+        /// Output typed by hand that this run did not print: (where, missing, shown, first missing).
+        differs: Vec<(String, usize, usize, String)>,
+    }
+
+    /// Compares output typed by hand under `item` with what its run printed (ports written as
+    /// shown): which shown lines the run never printed. Reported, not failed: such output is to
+    /// become an `{{#include}}` of a captured run, and until then it tells where it went stale.
+    fn compare_typed(cx: &mut Context, item: &Item, printed: &str) {
+        let printed: Vec<&str> = printed.lines().map(str::trim).collect();
+        let shown: Vec<&str> = item
+            .shown
+            .output
+            .iter()
+            .map(|(_, l)| l.trim())
+            .filter(|l| !l.is_empty() && *l != "…" && include_path(l).is_none())
+            .collect();
+        let missing: Vec<&&str> = shown.iter().filter(|l| !printed.contains(l)).collect();
+        let at = item
+            .shown
+            .output
+            .first()
+            .map_or(item.shown.line, |(l, _)| *l);
+        if cx
+            .differs
+            .iter()
+            .any(|(where_, ..)| *where_ == format!("{}:{at}", item.file))
+        {
+            return; // compared already (a `with` server and its `instead` share the item)
+        }
+        if let Some(first) = missing.first() {
+            cx.differs.push((
+                format!("{}:{at}", item.file),
+                missing.len(),
+                shown.len(),
+                first.chars().take(90).collect(),
+            ));
+        }
     }
 
     /// Runs `text` for `item` and judges it.
@@ -374,7 +482,7 @@ mod check {
     ) -> Verdict {
         cx.counter += 1;
         let log = cx.logs.join(format!("{:03}.txt", cx.counter));
-        let mut running = match Running::start(text, cx.copy, &cx.env, offline, log) {
+        let mut running = match Running::start(text, cx.copy, &cx.env, &cx.netns, log) {
             Ok(r) => r,
             Err(e) => return Verdict::Failed(format!("could not start `{text}`: {e}")),
         };
@@ -384,22 +492,36 @@ mod check {
         let outcome = running.wait(ready.as_ref(), settle, cargo, None);
         let output = rules::as_shown(&running.text(), ports);
         let took = running.started.elapsed();
+        compare_typed(cx, item, &output);
         let how = if offline { " (no network)" } else { "" };
         match outcome {
             Outcome::Ready(port) => {
                 if let Some(shown) = server_shown.filter(|_| !offline) {
                     let real = port.and_then(|p| p.parse().ok()).unwrap_or(0);
                     page.servers.push((shown, real, running));
-                    Verdict::Ran(format!("up and serving{how} ({:.1} s), kept running for the commands after it", took.as_secs_f32()))
+                    Verdict::Ran(format!(
+                        "up and serving{how} ({:.1} s), kept running for the commands after it",
+                        took.as_secs_f32()
+                    ))
                 } else {
                     running.stop();
-                    let verdict = format!("printed its ready line{how} ({:.1} s), stopped", took.as_secs_f32());
-                    if offline { Verdict::Proven(verdict) } else { Verdict::Ran(verdict) }
+                    let verdict = format!(
+                        "printed its ready line{how} ({:.1} s), stopped",
+                        took.as_secs_f32()
+                    );
+                    if offline {
+                        Verdict::Proven(verdict)
+                    } else {
+                        Verdict::Ran(verdict)
+                    }
                 }
             }
             Outcome::Settled => {
                 page.background.push(running);
-                Verdict::Ran("still running after 2 s (interactive), left running with the page's server".into())
+                Verdict::Ran(
+                    "still running after 2 s (interactive), left running with the page's server"
+                        .into(),
+                )
             }
             Outcome::TimedOut(after) => {
                 running.stop();
@@ -431,7 +553,10 @@ mod check {
                             code.map_or("-".into(), |c| c.to_string())
                         ))
                     } else {
-                        Verdict::Failed(format!("with no network, it never started the program:\n{}", tail(&output, 8)))
+                        Verdict::Failed(format!(
+                            "with no network, it never started the program:\n{}",
+                            tail(&output, 8)
+                        ))
                     };
                 }
                 if status.success() {
@@ -460,10 +585,45 @@ mod check {
     }
 
     /// Decides how to run one shown command, runs it, and judges it.
-    fn check(cx: &mut Context, page: &mut Page, item: &Item, exceptions: &mut [Exception]) -> (Verdict, String) {
+    fn check(
+        cx: &mut Context,
+        page: &mut Page,
+        item: &Item,
+        exceptions: &mut [Exception],
+    ) -> (Verdict, String) {
         let shown = &item.shown.command;
-        let exception = exceptions.iter_mut().find(|e| e.command == *shown);
+        let exception = exceptions.iter_mut().find(|e| {
+            e.command == *shown
+                && e.file
+                    .as_ref()
+                    .is_none_or(|f| item.file.starts_with(f.as_str()))
+        });
         let is_cargo = shown.starts_with("cargo ") || shown.contains(" cargo ");
+        let mut exception = exception;
+        if let Some(e) = exception.as_mut().filter(|e| e.server_first) {
+            // A server the page starts in its prose: start it, then run the command as usual.
+            e.used = true;
+            let with = e.with.clone().unwrap_or_default();
+            page.stop_all();
+            let program = rules::classify(&with);
+            let rewritten = rules::rewrite(&with, &program, page);
+            if let Verdict::Failed(f) = run_one(
+                cx,
+                page,
+                item,
+                &rewritten.text,
+                &program,
+                false,
+                &[],
+                rewritten.server_shown_port,
+            ) {
+                return (
+                    Verdict::Failed(format!("{MANIFEST}: its server `{with}` failed: {f}")),
+                    with,
+                );
+            }
+            exception = None;
+        }
         if let Some(e) = exception {
             e.used = true;
             let why = e.why.clone();
@@ -475,21 +635,52 @@ mod check {
                     page.stop_all();
                     let program = rules::classify(&with);
                     let rewritten = rules::rewrite(&with, &program, page);
-                    let verdict = run_one(cx, page, item, &rewritten.text, &program, false, &[], rewritten.server_shown_port);
+                    let verdict = run_one(
+                        cx,
+                        page,
+                        item,
+                        &rewritten.text,
+                        &program,
+                        false,
+                        &[],
+                        rewritten.server_shown_port,
+                    );
                     if let Verdict::Failed(f) = verdict {
-                        return (Verdict::Failed(format!("{MANIFEST}: its server `{with}` failed: {f}")), with);
+                        return (
+                            Verdict::Failed(format!("{MANIFEST}: its server `{with}` failed: {f}")),
+                            with,
+                        );
                     }
                     server_note = format!(" (with `{}` running)", rewritten.text);
                 }
-                let pid = page.servers.last().map(|(_, _, r)| r.child.id().to_string()).unwrap_or_default();
+                let pid = page
+                    .servers
+                    .last()
+                    .map(|(_, _, r)| r.child.id().to_string())
+                    .unwrap_or_default();
                 let text = instead.replace("{server_pid}", &pid);
-                let verdict = run_one(cx, page, item, &text, &rules::classify(&text), false, &[], None);
+                let verdict = run_one(
+                    cx,
+                    page,
+                    item,
+                    &text,
+                    &rules::classify(&text),
+                    false,
+                    &[],
+                    None,
+                );
                 page.stop_all();
                 return match verdict {
-                    Verdict::Ran(how) | Verdict::Proven(how) => {
-                        (Verdict::Proven(format!("{why}; instead `{text}`{server_note}: {how}")), text)
-                    }
-                    Verdict::Failed(f) => (Verdict::Failed(format!("{MANIFEST}: `{text}`, run instead ({why}), failed: {f}")), text),
+                    Verdict::Ran(how) | Verdict::Proven(how) => (
+                        Verdict::Proven(format!("{why}; instead `{text}`{server_note}: {how}")),
+                        text,
+                    ),
+                    Verdict::Failed(f) => (
+                        Verdict::Failed(format!(
+                            "{MANIFEST}: `{text}`, run instead ({why}), failed: {f}"
+                        )),
+                        text,
+                    ),
                     other => (other, text),
                 };
             }
@@ -506,7 +697,10 @@ mod check {
             };
         }
         if item.shown.windows && !is_cargo {
-            return (Verdict::NotRun("a Windows command (powershell block)".into()), String::new());
+            return (
+                Verdict::NotRun("a Windows command (powershell block)".into()),
+                String::new(),
+            );
         }
         let program = rules::classify(shown);
         if rules::beyond_loopback(shown).is_some() {
@@ -519,7 +713,11 @@ mod check {
             page.stop_all();
         }
         // Rewriting after stopping: ports of stopped servers now mean "nothing listens".
-        let rewritten = if rewritten.uses_server { rewritten } else { rules::rewrite(shown, &program, page) };
+        let rewritten = if rewritten.uses_server {
+            rewritten
+        } else {
+            rules::rewrite(shown, &program, page)
+        };
         // A server's shown port: its output may name the port it got (`listening on …:34305`).
         let server_shown = rewritten.server_shown_port.map(|port| {
             if port != 0 {
@@ -528,10 +726,24 @@ mod check {
             item.shown
                 .output
                 .iter()
-                .find_map(|(_, l)| program.ready().and_then(|r| r.captures(l)).and_then(|c| c.get(1)?.as_str().parse().ok()))
+                .find_map(|(_, l)| {
+                    program
+                        .ready()
+                        .and_then(|r| r.captures(l))
+                        .and_then(|c| c.get(1)?.as_str().parse().ok())
+                })
                 .unwrap_or(0)
         });
-        let verdict = run_one(cx, page, item, &rewritten.text, &program, false, &rewritten.ports, server_shown);
+        let verdict = run_one(
+            cx,
+            page,
+            item,
+            &rewritten.text,
+            &program,
+            false,
+            &rewritten.ports,
+            server_shown,
+        );
         (verdict, rewritten.text)
     }
 
@@ -550,22 +762,49 @@ mod check {
                if [ -d {root:?}/$d/node_modules ]; then ln -s {root:?}/$d/node_modules {copy:?}/$d/node_modules; fi; done && \
              mkdir -p {target:?} && ln -s {target:?} {copy:?}/target"
         );
-        let status = Command::new("bash").args(["-c", &script]).status().map_err(|e| e.to_string())?;
-        if status.success() { Ok(()) } else { Err(format!("copying the crate failed: {status}")) }
+        let status = Command::new("bash")
+            .args(["-c", &script])
+            .status()
+            .map_err(|e| e.to_string())?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("copying the crate failed: {status}"))
+        }
     }
 
     pub fn main() -> i32 {
         let args: Vec<String> = std::env::args().skip(1).collect();
-        let list = args.iter().any(|a| a == "--list");
-        let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
+        // Run by itself (CONTRIBUTING shows this very command): list, never run again.
+        let nested = std::env::var_os("SHOWN_COMMANDS_NESTED").is_some();
+        let list = nested || args.iter().any(|a| a == "--list");
+        let only = args
+            .iter()
+            .position(|a| a == "--only")
+            .and_then(|i| args.get(i + 1))
+            .cloned();
         if args.iter().any(|a| a == "--help" || a == "-h") {
-            println!("usage: shown_commands [--list] [--only TEXT]   (see tools/src/bin/shown_commands/main.rs)");
+            println!(
+                "usage: shown_commands [--list] [--only TEXT]   (see tools/src/bin/shown_commands/main.rs)"
+            );
             return 0;
         }
         let started = Instant::now();
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
-        let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
-        let target = if target.is_absolute() { target } else { root.join(target) };
+        // tools/ of the crate being checked: cargo run sets CARGO_MANIFEST_DIR when it starts us.
+        let tools = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+        let root = tools
+            .parent()
+            .expect("tools/ is inside the crate")
+            .to_path_buf();
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("target"));
+        let target = if target.is_absolute() {
+            target
+        } else {
+            root.join(target)
+        };
         let work = target.join("shown-commands");
         let copy = work.join("crate");
         let logs = work.join("logs");
@@ -602,7 +841,15 @@ mod check {
         // (file, items) in the order they run.
         let mut files: Vec<(String, Vec<Item>)> = names
             .iter()
-            .map(|n| (n.clone(), english[n].iter().flat_map(|(_, items)| items.clone()).collect()))
+            .map(|n| {
+                (
+                    n.clone(),
+                    english[n]
+                        .iter()
+                        .flat_map(|(_, items)| items.clone())
+                        .collect(),
+                )
+            })
             .collect();
         files.extend(chinese);
         if let Some(only) = &only {
@@ -622,12 +869,23 @@ mod check {
                     !l.is_empty() && l != "…" && include_path(l).is_none()
                 });
                 if let Some((line, _)) = hand {
-                    typed.push(format!("{name}:{line}{}", if item.shown.command.is_empty() { " (output of a command shown elsewhere)" } else { "" }));
+                    typed.push(format!(
+                        "{name}:{line}{}",
+                        if item.shown.command.is_empty() {
+                            " (output of a command shown elsewhere)"
+                        } else {
+                            ""
+                        }
+                    ));
                 }
                 for (_, line) in &item.shown.output {
                     if let Some(path) = include_path(line) {
                         let file = root.join(Path::new(name).parent().unwrap()).join(path);
-                        captured += fs::read_to_string(file).unwrap_or_default().lines().filter(|l| l.starts_with("$ ")).count();
+                        captured += fs::read_to_string(file)
+                            .unwrap_or_default()
+                            .lines()
+                            .filter(|l| l.starts_with("$ "))
+                            .count();
                     }
                 }
             }
@@ -637,8 +895,18 @@ mod check {
             for (name, items) in &files {
                 for item in items.iter().filter(|i| !i.shown.command.is_empty()) {
                     let c = &item.shown.command;
-                    let how = if let Some(e) = exceptions.iter().find(|e| e.command == *c) {
-                        format!("not here: {}{}", e.why, e.instead.as_ref().map(|i| format!("; instead: {i}")).unwrap_or_default())
+                    let how = if let Some(e) = exceptions.iter().find(|e| {
+                        e.command == *c
+                            && e.file.as_ref().is_none_or(|f| name.starts_with(f.as_str()))
+                    }) {
+                        format!(
+                            "not here: {}{}",
+                            e.why,
+                            e.instead
+                                .as_ref()
+                                .map(|i| format!("; instead: {i}"))
+                                .unwrap_or_default()
+                        )
                     } else if item.shown.windows && !c.starts_with("cargo ") {
                         "Windows only".into()
                     } else if let Some(dest) = rules::beyond_loopback(c) {
@@ -659,44 +927,105 @@ mod check {
             eprintln!("shown_commands: {e}");
             return 1;
         }
+        // Everything the copy's Cargo.lock names, downloaded now: the commands run with no
+        // network but loopback (and CARGO_NET_OFFLINE, so that cargo says so at once).
+        let fetch = Command::new("cargo")
+            .args(["fetch", "--locked"])
+            .current_dir(&copy)
+            .env_remove("CARGO_TARGET_DIR")
+            .status();
+        if !fetch.is_ok_and(|s| s.success()) {
+            eprintln!("shown_commands: `cargo fetch --locked` failed in the copy");
+            return 1;
+        }
+        let search = root.join("book/check/search");
+        if !search.join("node_modules").exists() {
+            println!(
+                "shown_commands: installing the book's search tools (npm ci in book/check/search), as build-editions.sh would"
+            );
+            let npm = Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                .current_dir(&search)
+                .status();
+            if !npm.is_ok_and(|s| s.success()) {
+                eprintln!("shown_commands: npm ci in book/check/search failed");
+                return 1;
+            }
+            let _ = std::os::unix::fs::symlink(
+                search.join("node_modules"),
+                copy.join("book/check/search/node_modules"),
+            );
+        }
+        let sandbox = match Sandbox::new() {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("shown_commands: {e}");
+                return 1;
+            }
+        };
         let mut cx = Context {
+            netns: sandbox.netns(),
             copy: &copy,
             env: vec![
                 ("CARGO_TERM_COLOR", "never".into()),
                 ("LANG", "C.UTF-8".into()),
                 ("BROWSER", "true".into()),
                 ("PYTHONUNBUFFERED", "1".into()),
+                ("CARGO_NET_OFFLINE", "true".into()),
+                ("SHOWN_COMMANDS_NESTED", "1".into()),
             ],
             logs,
             counter: 0,
+            differs: Vec::new(),
         };
         let mut tally: BTreeMap<String, [usize; 4]> = BTreeMap::new();
         let mut failures = Vec::new();
         let mut not_run = Vec::new();
         for (name, items) in &files {
-            let mut page = Page { servers: Vec::new(), background: Vec::new(), closed: closed_port() };
+            let mut page = Page {
+                servers: Vec::new(),
+                background: Vec::new(),
+                closed: closed_port(),
+            };
             for item in items.iter().filter(|i| !i.shown.command.is_empty()) {
                 let begun = Instant::now();
                 let (verdict, ran) = check(&mut cx, &mut page, item, &mut exceptions);
                 let counts = tally.entry(name.clone()).or_default();
-                let ran_note = if ran.is_empty() || ran == item.shown.command { String::new() } else { format!("\n      ran: {ran}") };
+                let ran_note = if ran.is_empty() || ran == item.shown.command {
+                    String::new()
+                } else {
+                    format!("\n      ran: {ran}")
+                };
                 match &verdict {
                     Verdict::Ran(how) => {
                         counts[0] += 1;
-                        println!("  ✔ {}: {}  — {how}{ran_note}", item.at(), item.shown.command);
+                        println!(
+                            "  ✔ {}: {}  — {how}{ran_note}",
+                            item.at(),
+                            item.shown.command
+                        );
                     }
                     Verdict::Proven(how) => {
                         counts[1] += 1;
-                        println!("  ✔ {}: {}  — proven: {how}{ran_note}", item.at(), item.shown.command);
+                        println!(
+                            "  ✔ {}: {}  — proven: {how}{ran_note}",
+                            item.at(),
+                            item.shown.command
+                        );
                     }
                     Verdict::NotRun(why) => {
                         counts[2] += 1;
                         not_run.push(format!("{}: {}  — {why}", item.at(), item.shown.command));
-                        println!("  - {}: {}  — not run here: {why}", item.at(), item.shown.command);
+                        println!(
+                            "  - {}: {}  — not run here: {why}",
+                            item.at(),
+                            item.shown.command
+                        );
                     }
                     Verdict::Failed(why) => {
                         counts[3] += 1;
-                        let text = format!("{}: {}{ran_note}\n    {why}", item.at(), item.shown.command);
+                        let text =
+                            format!("{}: {}{ran_note}\n    {why}", item.at(), item.shown.command);
                         println!("  ✘ {text}");
                         failures.push(text);
                     }
@@ -706,20 +1035,50 @@ mod check {
             page.stop_all();
         }
         for e in exceptions.iter().filter(|e| !e.used && only.is_none()) {
-            problems.push(format!("{MANIFEST}: `{}` is shown nowhere any more: delete its entry", e.command));
+            problems.push(format!(
+                "{MANIFEST}: `{}` is shown nowhere any more: delete its entry",
+                e.command
+            ));
         }
 
         let mut report = String::new();
-        let _ = writeln!(report, "\nshown commands, per file (ran here / proven / not run / failed):");
+        let _ = writeln!(
+            report,
+            "\nshown commands, per file (ran here / proven / not run / failed):"
+        );
         for (name, [ran, proven, skipped, failed]) in &tally {
-            let _ = writeln!(report, "  {name:48} {:3} found: {ran} ran, {proven} proven, {skipped} not run, {failed} failed", ran + proven + skipped + failed);
+            let _ = writeln!(
+                report,
+                "  {name:48} {:3} found: {ran} ran, {proven} proven, {skipped} not run, {failed} failed",
+                ran + proven + skipped + failed
+            );
         }
         let same: usize = chinese_counts.values().sum();
-        let _ = writeln!(report, "  the zh-CN edition shows {same} commands; those the same as in English ran there, the others are listed as (zh-CN) above");
-        let _ = writeln!(report, "  {captured} commands inside included captures (listings/output/) ran in the capture that wrote them");
-        let _ = writeln!(report, "\noutput typed by hand, not an {{{{#include}}}} of a captured run ({}):", typed.len());
+        let _ = writeln!(
+            report,
+            "  the zh-CN edition shows {same} commands; those the same as in English ran there, the others are listed as (zh-CN) above"
+        );
+        let _ = writeln!(
+            report,
+            "  {captured} commands inside included captures (listings/output/) ran in the capture that wrote them"
+        );
+        let _ = writeln!(
+            report,
+            "\noutput typed by hand, not an {{{{#include}}}} of a captured run ({}):",
+            typed.len()
+        );
         for t in &typed {
             let _ = writeln!(report, "  {t}");
+        }
+        if !cx.differs.is_empty() {
+            let _ = writeln!(
+                report,
+                "\nof these, shown lines the run did not print (ports as shown; a server's output only up to its ready line) ({}):",
+                cx.differs.len()
+            );
+            for (at, missing, shown, first) in &cx.differs {
+                let _ = writeln!(report, "  {at}: {missing} of {shown} lines, first: {first}");
+            }
         }
         if !not_run.is_empty() {
             let _ = writeln!(report, "\nnot run here ({}):", not_run.len());
@@ -752,7 +1111,11 @@ mod check {
             cx.logs.display()
         );
         let failed = totals[3] + problems.len();
-        let _ = writeln!(report, "shown_commands: {} passed, {failed} failed", totals[0] + totals[1] + totals[2]);
+        let _ = writeln!(
+            report,
+            "shown_commands: {} passed, {failed} failed",
+            totals[0] + totals[1] + totals[2]
+        );
         print!("{report}");
         let _ = Duration::ZERO;
         i32::from(failed > 0)

@@ -37,7 +37,9 @@ pub enum Program {
     ExampleServer,
     /// `cargo run --example NN_…client`: connects to the address after `--` (127.0.0.1:8000 when
     /// none); without `--count` it sends for ever, so it runs until it has `sent` one.
-    ExampleClient { for_ever: bool },
+    ExampleClient {
+        for_ever: bool,
+    },
     /// `cargo run -- --watch`: the progress view, until it says it is watching.
     Watch,
     /// `mdbook serve`: until `Serving on:`; gets `-p 0`.
@@ -81,9 +83,11 @@ pub fn cargo_run(command: &str) -> Option<(Option<String>, Vec<String>)> {
     let split = rest.iter().position(|w| w == "--").unwrap_or(rest.len());
     let cargo_args = &rest[..split];
     let example = cargo_args.iter().enumerate().find_map(|(i, w)| {
-        w.strip_prefix("--example=")
-            .map(str::to_owned)
-            .or_else(|| (w == "--example").then(|| cargo_args.get(i + 1).cloned()).flatten())
+        w.strip_prefix("--example=").map(str::to_owned).or_else(|| {
+            (w == "--example")
+                .then(|| cargo_args.get(i + 1).cloned())
+                .flatten()
+        })
     });
     let program_args = rest.get(split + 1..).unwrap_or_default().to_vec();
     Some((example, program_args))
@@ -96,7 +100,9 @@ pub fn classify(command: &str) -> Program {
                 Program::ExampleServer
             }
             Some(name) if name.ends_with("client") => Program::ExampleClient {
-                for_ever: !args.iter().any(|a| a == "--count" || a.starts_with("--count=")),
+                for_ever: !args
+                    .iter()
+                    .any(|a| a == "--count" || a.starts_with("--count=")),
             },
             None if args.iter().any(|a| a == "--watch" || a == "-w") => Program::Watch,
             _ => Program::Other,
@@ -107,9 +113,7 @@ pub fn classify(command: &str) -> Program {
     match words.as_slice() {
         ["mdbook", "serve", ..] => Program::MdbookServe,
         [python, "-m", "http.server", ..] if python.starts_with("python") => Program::HttpServer,
-        ["nc" | "ncat", rest @ ..] if !rest.iter().any(|w| w.starts_with("-l")) => {
-            Program::Netcat
-        }
+        ["nc" | "ncat", rest @ ..] if !rest.iter().any(|w| w.starts_with("-l")) => Program::Netcat,
         _ => Program::Other,
     }
 }
@@ -192,7 +196,10 @@ pub fn rewrite(command: &str, program: &Program, ports: &dyn Ports) -> Rewritten
     match program {
         Program::ExampleServer => {
             let (_, args) = cargo_run(command).unwrap_or_default();
-            match args.iter().find_map(|a| ADDRESS.captures(a).map(|c| (a.clone(), c))) {
+            match args
+                .iter()
+                .find_map(|a| ADDRESS.captures(a).map(|c| (a.clone(), c)))
+            {
                 Some((word, found)) => {
                     let shown: u16 = found[2].parse().unwrap_or(0);
                     out.server_shown_port = Some(shown);
@@ -256,7 +263,12 @@ pub fn rewrite(command: &str, program: &Program, ports: &dyn Ports) -> Rewritten
         .into_owned();
     text = PYTHON_ADDRESS
         .replace_all(&text, |c: &regex::Captures| {
-            format!("{}{}{}", &c[1], map(c[2].parse().unwrap_or(0), &mut out), &c[3])
+            format!(
+                "{}{}{}",
+                &c[1],
+                map(c[2].parse().unwrap_or(0), &mut out),
+                &c[3]
+            )
         })
         .into_owned();
     if let Program::ExampleClient { .. } = program {
@@ -321,27 +333,63 @@ mod tests {
         let r = run("cargo run --example 04_time_server", Page(None));
         assert_eq!(r.text, "cargo run --example 04_time_server -- 127.0.0.1:0");
         assert_eq!(r.server_shown_port, Some(8000));
-        let r = run("cargo run --example 03_socket2_listener -- 127.0.0.1:0 --backlog 2", Page(None));
-        assert_eq!(r.text, "cargo run --example 03_socket2_listener -- 127.0.0.1:0 --backlog 2");
-        let r = run("cargo run --example 04_time_server -- 0.0.0.0:8000", Page(None));
+        let r = run(
+            "cargo run --example 03_socket2_listener -- 127.0.0.1:0 --backlog 2",
+            Page(None),
+        );
+        assert_eq!(
+            r.text,
+            "cargo run --example 03_socket2_listener -- 127.0.0.1:0 --backlog 2"
+        );
+        let r = run(
+            "cargo run --example 04_time_server -- 0.0.0.0:8000",
+            Page(None),
+        );
         assert_eq!(r.text, "cargo run --example 04_time_server -- 0.0.0.0:0");
-        let r = run("cargo run --example 03_socket2_listener --features mine -- --backlog 2", Page(None));
-        assert_eq!(r.text, "cargo run --example 03_socket2_listener --features mine -- 127.0.0.1:0 --backlog 2");
+        let r = run(
+            "cargo run --example 03_socket2_listener --features mine -- --backlog 2",
+            Page(None),
+        );
+        assert_eq!(
+            r.text,
+            "cargo run --example 03_socket2_listener --features mine -- 127.0.0.1:0 --backlog 2"
+        );
     }
 
     #[test]
     fn clients_go_to_the_real_port_or_to_a_closed_one() {
-        let r = run("cargo run --example 05_time_client", Page(Some((8000, 41000))));
-        assert_eq!(r.text, "cargo run --example 05_time_client -- 127.0.0.1:41000");
+        let r = run(
+            "cargo run --example 05_time_client",
+            Page(Some((8000, 41000))),
+        );
+        assert_eq!(
+            r.text,
+            "cargo run --example 05_time_client -- 127.0.0.1:41000"
+        );
         assert!(r.uses_server);
-        let r = run("cargo run --example 05_time_client -- '[::1]:8000'", Page(None));
-        assert_eq!(r.text, "cargo run --example 05_time_client -- '[::1]:39999'");
+        let r = run(
+            "cargo run --example 05_time_client -- '[::1]:8000'",
+            Page(None),
+        );
+        assert_eq!(
+            r.text,
+            "cargo run --example 05_time_client -- '[::1]:39999'"
+        );
         assert!(!r.uses_server);
-        let r = run("cargo run --example 05_time_client -- --count 3", Page(Some((8000, 41000))));
-        assert_eq!(r.text, "cargo run --example 05_time_client -- 127.0.0.1:41000 --count 3");
+        let r = run(
+            "cargo run --example 05_time_client -- --count 3",
+            Page(Some((8000, 41000))),
+        );
+        assert_eq!(
+            r.text,
+            "cargo run --example 05_time_client -- 127.0.0.1:41000 --count 3"
+        );
         let r = run("nc 127.0.0.1 34305", Page(Some((34305, 41000))));
         assert_eq!(r.text, "nc 127.0.0.1 41000");
-        let r = run("ss -tan '( sport = :34305 or dport = :34305 )'", Page(Some((34305, 41000))));
+        let r = run(
+            "ss -tan '( sport = :34305 or dport = :34305 )'",
+            Page(Some((34305, 41000))),
+        );
         assert_eq!(r.text, "ss -tan '( sport = :41000 or dport = :41000 )'");
         let r = run("lsof -nP -iTCP:8000 -sTCP:LISTEN", Page(None));
         assert_eq!(r.text, "lsof -nP -iTCP:39999 -sTCP:LISTEN");
@@ -351,16 +399,31 @@ mod tests {
 
     #[test]
     fn numbers_that_are_not_addresses_stay() {
-        let r = run("cargo run --example 02_port_ranges -- 80 8000 65535", Page(Some((8000, 41000))));
-        assert_eq!(r.text, "cargo run --example 02_port_ranges -- 80 8000 65535");
+        let r = run(
+            "cargo run --example 02_port_ranges -- 80 8000 65535",
+            Page(Some((8000, 41000))),
+        );
+        assert_eq!(
+            r.text,
+            "cargo run --example 02_port_ranges -- 80 8000 65535"
+        );
         assert!(!r.uses_server);
     }
 
     #[test]
     fn other_servers_get_port_zero() {
-        let r = run("python3 -m http.server --directory book/book 3000 --bind 127.0.0.1", Page(None));
-        assert_eq!(r.text, "python3 -m http.server --directory book/book 0 --bind 127.0.0.1");
-        assert_eq!(run("mdbook serve book --open", Page(None)).text, "mdbook serve book --open -p 0");
+        let r = run(
+            "python3 -m http.server --directory book/book 3000 --bind 127.0.0.1",
+            Page(None),
+        );
+        assert_eq!(
+            r.text,
+            "python3 -m http.server --directory book/book 0 --bind 127.0.0.1"
+        );
+        assert_eq!(
+            run("mdbook serve book --open", Page(None)).text,
+            "mdbook serve book --open -p 0"
+        );
     }
 
     #[test]
@@ -386,7 +449,10 @@ mod tests {
     #[test]
     fn kinds() {
         assert_eq!(classify("cargo run -- --watch"), Program::Watch);
-        assert_eq!(classify("cargo run -- --watch --lang zh-CN"), Program::Watch);
+        assert_eq!(
+            classify("cargo run -- --watch --lang zh-CN"),
+            Program::Watch
+        );
         assert_eq!(classify("cargo run"), Program::Other);
         assert_eq!(
             classify("cargo run --example 05_time_client -- --count 3"),
@@ -399,6 +465,9 @@ mod tests {
     fn usage_errors_are_told_from_runtime_errors() {
         let clap = "error: unexpected argument '--features' found\n\n  tip: to pass '--features' as a value, use '-- --features'\n\nUsage: 02_port_ranges [OPTIONS] [PORTS]...\n\nFor more information, try '--help'.\n";
         assert!(usage_error(clap, Some(2)));
-        assert!(!usage_error("error: \"70000\" is too large: a port is a number from 0 to 65535\n", Some(2)));
+        assert!(!usage_error(
+            "error: \"70000\" is too large: a port is a number from 0 to 65535\n",
+            Some(2)
+        ));
     }
 }

@@ -35,25 +35,22 @@ pub enum Outcome {
 }
 
 impl Running {
-    /// Starts `bash -c text` in `dir`, in a process group of its own (its id is the child's
-    /// pid), with no stdin; `offline` puts it in a new network namespace with no network.
+    /// Starts `bash -c text` in `dir`, in the network namespace `netns` (a path such as
+    /// /proc/PID/ns/net), in a process group of its own (its id is the child's pid), with no
+    /// stdin.
     pub fn start(
         text: &str,
         dir: &Path,
         env: &[(&str, String)],
-        offline: bool,
+        netns: &Path,
         output: PathBuf,
     ) -> std::io::Result<Running> {
         let file = File::create(&output)?;
-        let mut command = if offline {
-            let mut c = Command::new("unshare");
-            c.args(["--net", "--", "bash", "-c", text]);
-            c
-        } else {
-            let mut c = Command::new("bash");
-            c.args(["-c", text]);
-            c
-        };
+        // nsenter and bash both exec what follows: the child's pid is the command's.
+        let mut command = Command::new("nsenter");
+        command
+            .arg(format!("--net={}", netns.display()))
+            .args(["--", "bash", "-c", text]);
         // cargo's variables of the check's own run (CARGO_TARGET_DIR, CARGO_MANIFEST_DIR, …)
         // are not the student's: the copy builds in its own `target/`.
         for (key, _) in std::env::vars_os() {
@@ -154,5 +151,59 @@ impl Drop for Running {
         if matches!(self.child.try_wait(), Ok(None)) || self.group_alive() {
             self.stop();
         }
+    }
+}
+
+/// A network namespace with only loopback (up), for every command: nothing a command does can
+/// reach beyond this machine, and its ports are its own. Kept by one `sleep` process, stopped
+/// by its pid when dropped.
+pub struct Sandbox {
+    keeper: Child,
+}
+
+impl Sandbox {
+    pub fn new() -> Result<Sandbox, String> {
+        let keeper = Command::new("unshare")
+            .args([
+                "--net",
+                "--",
+                "bash",
+                "-c",
+                "ip link set lo up && exec sleep 86400",
+            ])
+            .stdin(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start unshare ({e})"))?;
+        let sandbox = Sandbox { keeper };
+        let until = Instant::now() + Duration::from_secs(10);
+        loop {
+            let up = Command::new("nsenter")
+                .arg(format!("--net={}", sandbox.netns().display()))
+                .args(["--", "ip", "-o", "link", "show", "lo", "up"])
+                .output()
+                .is_ok_and(|o| o.status.success() && !o.stdout.is_empty());
+            if up {
+                return Ok(sandbox);
+            }
+            if Instant::now() >= until {
+                return Err(
+                    "a network namespace with loopback up did not come up within 10 s \
+                            (`unshare --net` and `nsenter` need root, as in CI)"
+                        .into(),
+                );
+            }
+            thread::sleep(POLL);
+        }
+    }
+
+    pub fn netns(&self) -> PathBuf {
+        PathBuf::from(format!("/proc/{}/ns/net", self.keeper.id()))
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.keeper.kill();
+        let _ = self.keeper.wait();
     }
 }
