@@ -35,8 +35,8 @@ pub enum Program {
     /// `cargo run --example NN_…server` or `…listener`: listens on the address after `--`,
     /// 127.0.0.1:8000 when none; says `listening on ADDR`; runs until stopped.
     ExampleServer,
-    /// `cargo run --example NN_…client`: connects to the address after `--` (127.0.0.1:8000 when
-    /// none); without `--count` it sends for ever, so it runs until it has `sent` one.
+    /// `cargo run --example NN_…time_client`: connects to the address after `--` (127.0.0.1:8000
+    /// when none); without `--count` it sends for ever, so it runs until it has `sent` one.
     ExampleClient {
         for_ever: bool,
     },
@@ -99,7 +99,9 @@ pub fn classify(command: &str) -> Program {
             Some(name) if name.ends_with("server") || name.ends_with("listener") => {
                 Program::ExampleServer
             }
-            Some(name) if name.ends_with("client") => Program::ExampleClient {
+            // The TCP time clients (05, and any later `…time_client`): default 127.0.0.1:8000.
+            // Other clients (an SNTP client, say) run as shown.
+            Some(name) if name.ends_with("time_client") => Program::ExampleClient {
                 for_ever: !args
                     .iter()
                     .any(|a| a == "--count" || a.starts_with("--count=")),
@@ -459,6 +461,14 @@ mod tests {
             Program::ExampleClient { for_ever: false }
         );
         assert_eq!(classify("nc 127.0.0.1 1"), Program::Netcat);
+        assert_eq!(
+            classify("cargo run --example 06_sntp_client"),
+            Program::Other
+        );
+        assert_eq!(
+            classify("cargo run --example 07_async_time_server --features async"),
+            Program::ExampleServer
+        );
     }
 
     #[test]
