@@ -290,6 +290,29 @@ mod tests {
     }
 
     #[test]
+    fn powershell_lines_are_windows_commands() {
+        let (kind, shown) =
+            one("```powershell\nipconfig   # Windows\ncargo run --example 01_ip_lookup\n```\n");
+        assert_eq!(kind, Some(Kind::PowerShell));
+        let got: Vec<_> = shown
+            .iter()
+            .map(|s| (s.command.as_str(), s.windows))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("ipconfig", true),
+                ("cargo run --example 01_ip_lookup", true)
+            ]
+        );
+        let (_, shown) = one(
+            "```powershell\nPS> Get-NetTCPConnection -LocalPort 8000\nLocalAddress 127.0.0.1\n```\n",
+        );
+        assert_eq!(shown[0].command, "Get-NetTCPConnection -LocalPort 8000");
+        assert_eq!(shown[0].output.len(), 1);
+    }
+
+    #[test]
     fn blocks_in_lists_keep_their_lines() {
         let (found, _) = blocks("1. run\n\n   ```sh\n   cargo test\n   ```\n");
         let (_, shown) = commands(&found[0]).unwrap();
