@@ -151,8 +151,6 @@ pub fn beyond_loopback(command: &str) -> Option<String> {
 pub trait Ports {
     /// The real port of a running server shown on `shown`, if one runs.
     fn server(&self, shown: u16) -> Option<u16>;
-    /// A port nothing listens on (for a client shown with no server running).
-    fn closed(&self) -> u16;
 }
 
 /// A command made ready to run here.
@@ -172,8 +170,9 @@ pub const DEFAULT_PORT: u16 = 8000;
 
 /// Rewrites `command` (already known to stay on loopback): a server's own address gets port
 /// 0; every other loopback address, `ss`/`lsof` filter port, `nc` port and Python address tuple
-/// gets the real port of the running server shown there, or else a port nothing listens on; a
-/// client without an address gets one. `mdbook serve` gets `-p 0`, `http.server` port 0.
+/// gets the real port of the running server shown there (and stays as shown when none runs); a
+/// time client without an address gets one when a server runs. `mdbook serve` gets `-p 0`,
+/// `http.server` port 0.
 pub fn rewrite(command: &str, program: &Program, ports: &dyn Ports) -> Rewritten {
     let mut out = Rewritten {
         text: command.to_owned(),
@@ -185,12 +184,14 @@ pub fn rewrite(command: &str, program: &Program, ports: &dyn Ports) -> Rewritten
         if shown == 0 {
             return 0;
         }
+        // With no server for it, the port stays as shown: in the check's network namespace
+        // nothing else listens there (and a message that names the port stays the book's).
         let real = match ports.server(shown) {
             Some(real) => {
                 out.uses_server = true;
                 real
             }
-            None => ports.closed(),
+            None => shown,
         };
         out.ports.push((real, shown));
         real
@@ -276,8 +277,10 @@ pub fn rewrite(command: &str, program: &Program, ports: &dyn Ports) -> Rewritten
     if let Program::ExampleClient { .. } = program {
         let (_, args) = cargo_run(command).unwrap_or_default();
         if !args.iter().any(|a| ADDRESS.is_match(a)) {
-            let real = map(DEFAULT_PORT, &mut out);
-            text = add_program_arg(&text, &format!("127.0.0.1:{real}"));
+            if let Some(real) = ports.server(DEFAULT_PORT) {
+                map(DEFAULT_PORT, &mut out);
+                text = add_program_arg(&text, &format!("127.0.0.1:{real}"));
+            }
         }
     }
     out.text = text;
@@ -321,9 +324,6 @@ mod tests {
         fn server(&self, shown: u16) -> Option<u16> {
             self.0.filter(|(s, _)| *s == shown).map(|(_, real)| real)
         }
-        fn closed(&self) -> u16 {
-            39999
-        }
     }
 
     fn run(command: &str, page: Page) -> Rewritten {
@@ -359,7 +359,7 @@ mod tests {
     }
 
     #[test]
-    fn clients_go_to_the_real_port_or_to_a_closed_one() {
+    fn clients_go_to_the_real_port_or_stay_as_shown() {
         let r = run(
             "cargo run --example 05_time_client",
             Page(Some((8000, 41000))),
@@ -373,10 +373,7 @@ mod tests {
             "cargo run --example 05_time_client -- '[::1]:8000'",
             Page(None),
         );
-        assert_eq!(
-            r.text,
-            "cargo run --example 05_time_client -- '[::1]:39999'"
-        );
+        assert_eq!(r.text, "cargo run --example 05_time_client -- '[::1]:8000'");
         assert!(!r.uses_server);
         let r = run(
             "cargo run --example 05_time_client -- --count 3",
@@ -394,9 +391,9 @@ mod tests {
         );
         assert_eq!(r.text, "ss -tan '( sport = :41000 or dport = :41000 )'");
         let r = run("lsof -nP -iTCP:8000 -sTCP:LISTEN", Page(None));
-        assert_eq!(r.text, "lsof -nP -iTCP:39999 -sTCP:LISTEN");
+        assert_eq!(r.text, "lsof -nP -iTCP:8000 -sTCP:LISTEN");
         let r = run(r#"python3 -c "s.bind(('127.0.0.1', 8000))""#, Page(None));
-        assert_eq!(r.text, r#"python3 -c "s.bind(('127.0.0.1', 39999))""#);
+        assert_eq!(r.text, r#"python3 -c "s.bind(('127.0.0.1', 8000))""#);
     }
 
     #[test]
