@@ -37,14 +37,24 @@ pub fn handle_client(mut reader: impl Read, out: &mut impl Write) -> io::Result<
         decoder.push(&buffer[..received]);
         // The lines of this read, gathered first and written at once: one write per read.
         let mut lines = Vec::new();
-        while let Some(message) = decoder.next_message()? {
-            if message.is_timestamp() {
-                timestamps += 1;
+        let decoded = loop {
+            match decoder.next_message() {
+                Ok(Some(message)) => {
+                    if message.is_timestamp() {
+                        timestamps += 1;
+                    }
+                    writeln!(lines, "{message}")?; // into memory: cannot fail
+                }
+                Ok(None) => break Ok(()),
+                Err(too_long) => break Err(too_long),
             }
-            writeln!(lines, "{message}")?; // into memory: cannot fail
-        }
+        };
+        // Written even when a line too long ends the connection: the lines before it are kept.
         out.write_all(&lines)?;
         out.flush()?;
+        if let Err(too_long) = decoded {
+            break Err(too_long.into()); // an io::Error of kind InvalidData
+        }
     };
     // A message cut short by the end of the stream (or by a reset) is still reported.
     if let Some(rest) = decoder.finish() {
