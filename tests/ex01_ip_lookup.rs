@@ -234,7 +234,8 @@ fn every_kind_prints_the_name_the_examples_show() {
     assert_eq!(
         column, "private       |",
         "expected {kind:?} padded to 14 characters by `{{kind:<14}}`, got {column:?}: the Display \
-         impl uses `f.pad` so that the examples' tables line up — see book chapter 1"
+         impl uses `f.pad` so that the examples' tables line up — see book chapter 1, 'Kinds of \
+         addresses'"
     );
 }
 

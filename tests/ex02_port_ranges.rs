@@ -209,7 +209,8 @@ fn every_parse_error_names_the_valid_range() {
         assert!(
             message.contains("0 to 65535"),
             "expected the message for {text:?} to name the valid range \"0 to 65535\", got {message:?}: \
-             a user can only fix what the message explains — see book chapter 2"
+             a user can only fix what the message explains — see book chapter 2, 'Reading a port \
+             from the user'"
         );
     }
 }

@@ -729,7 +729,7 @@ fn sends_over_a_real_connection() {
     });
     assert!(
         result.is_ok(),
-        "for {what}: expected Ok sending to a listening socket, got {result:?}"
+        "for {what}: expected Ok sending to a listening socket, got {result:?} — {SEE}"
     );
     let (mut server_side, _) = listener.accept().expect("accept the queued connection");
     server_side
