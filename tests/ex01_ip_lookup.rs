@@ -24,11 +24,39 @@ fn check(cases: &[Case]) {
             .parse()
             .expect("the test tables hold valid IP addresses");
         let got = classify_ip(ip);
-        assert_eq!(
-            got, expected,
-            "expected {expected:?} for {ip}, got {got:?}: {why} — see book chapter 1, 'Kinds of addresses'"
-        );
+        if got != expected {
+            let mistake = ipv6_as_ipv4(ip, got).unwrap_or_default();
+            panic!(
+                "expected {expected:?} for {ip}, got {got:?}: {why}{mistake} — see book chapter \
+                 1, 'Kinds of addresses'"
+            );
+        }
     }
+}
+
+/// For an IPv6 address classified as an IPv4 one would be, or a mapped one classified as IPv6:
+/// the sentence that names that mistake.
+fn ipv6_as_ipv4(ip: IpAddr, got: IpKind) -> Option<String> {
+    let IpAddr::V6(v6) = ip else {
+        return None;
+    };
+    if let Some(carried) = v6.to_ipv4_mapped() {
+        let as_ipv4 = classify_ip(IpAddr::V4(carried));
+        return (got != as_ipv4).then(|| {
+            format!(
+                ". It was classified as an IPv6 address; turn a mapped address back into the \
+                 IPv4 address it carries ({carried}) before you match on it"
+            )
+        });
+    }
+    let v4 = v6.to_ipv4()?;
+    (classify_ip(IpAddr::V4(v4)) == got).then(|| {
+        format!(
+            ". {ip} was classified as {v4} is: `to_ipv4()` also turns IPv4-compatible addresses \
+             such as ::1 and ::2 into IPv4 (0.0.0.1, 0.0.0.2); only ::ffff:a.b.c.d is an IPv4 \
+             address in IPv6 clothes, and `to_canonical()` converts only that one"
+        )
+    })
 }
 
 #[test]
@@ -177,10 +205,13 @@ fn neighbours_just_outside_a_range_are_not_in_it() {
             .parse()
             .expect("the test table holds valid IP addresses");
         let got = classify_ip(ip);
-        assert_ne!(
-            got, not_expected,
-            "expected {ip} NOT to be {not_expected:?}: {why} — see book chapter 1, 'Kinds of addresses'"
-        );
+        if got == not_expected {
+            let mistake = ipv6_as_ipv4(ip, got).unwrap_or_default();
+            panic!(
+                "expected {ip} NOT to be {not_expected:?}: {why}{mistake} — see book chapter 1, \
+                 'Kinds of addresses'"
+            );
+        }
     }
 }
 
@@ -239,6 +270,33 @@ fn every_kind_prints_the_name_the_examples_show() {
     );
 }
 
+/// The mistake behind a wrong answer of `local_ip_for`, when it can be told from the answer.
+fn explain_local_ip(got: &std::io::Result<IpAddr>, target: SocketAddr) -> String {
+    match got {
+        Ok(ip) if ip.is_unspecified() => format!(
+            "{ip} is what a socket bound to \"any address\" says before it is connected: ask \
+             local_addr() after connect, once the OS has chosen the route — "
+        ),
+        Ok(ip) if *ip == target.ip() && !ip.is_loopback() => {
+            format!("{ip} is the target's own address, not one of this machine's — ")
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::ConnectionRefused => format!(
+            "{err}: a TCP connect needs a server listening at the target, and sends packets; a \
+             UDP socket's connect sends nothing, it only picks the route — "
+        ),
+        Err(err) if target.is_ipv6() => format!(
+            "{err}: the socket must be IPv6 like the target (an IPv4 socket cannot reach an IPv6 \
+             address): bind [::]:0 for an IPv6 target, 0.0.0.0:0 for an IPv4 one — "
+        ),
+        Err(err) => format!(
+            "{err}: to let the OS choose the route's address, bind a socket of the target's \
+             family to the unspecified address with port 0 (0.0.0.0:0 or [::]:0) — a socket \
+             bound to one address can only send from that one — "
+        ),
+        Ok(_) => String::new(),
+    }
+}
+
 #[test]
 fn local_ip_for_127_0_0_1_is_127_0_0_1() {
     // Aim at a real UDP socket on loopback, so even an answer that sends a packet would not fail
@@ -251,8 +309,10 @@ fn local_ip_for_127_0_0_1_is_127_0_0_1() {
     let expected: IpAddr = "127.0.0.1".parse().expect("a valid literal");
     assert!(
         matches!(got, Ok(ip) if ip == expected),
-        "expected Ok(127.0.0.1) for target {target}, got {got:?}: to reach this machine itself the \
-         OS sends from its loopback address — see book chapter 1, 'Which address would I send from?'"
+        "expected Ok(127.0.0.1) for target {target}, got {got:?}: {}to reach this machine itself \
+         the OS sends from its loopback address — see book chapter 1, 'Which address would I \
+         send from?'",
+        explain_local_ip(&got, target)
     );
 }
 
@@ -307,14 +367,16 @@ fn local_ip_for_answers_with_an_address_of_this_machine_not_the_target() {
             Ok(ip) if *ip == target.ip() => {
                 format!("{ip} is the target's own address, not one of this machine's ({mine:?})")
             }
-            _ => format!("this machine's addresses are {mine:?}"),
+            _ => format!(
+                "{}this machine's addresses are {mine:?}",
+                explain_local_ip(&got, target)
+            ),
         };
         assert!(
             matches!(got, Ok(ip) if ip == expected),
             "expected Ok({expected}) for target {target}, got {got:?}: {why}. The answer is the \
-             address of THIS machine that the OS would send from: connect a UDP socket to the \
-             target and ask the socket for its local_addr() — see book chapter 1, 'Which \
-             address would I send from?'"
+             address of THIS machine that the OS would send from, and the OS says which without \
+             sending anything — see book chapter 1, 'Which address would I send from?'"
         );
         checked += 1;
     }
@@ -362,6 +424,7 @@ fn local_ip_for_ipv6_loopback_is_ipv6_loopback() {
     assert!(
         matches!(got, Ok(ip) if ip == expected),
         "expected Ok(::1) for target {target}, got {got:?}: to reach ::1 the OS sends from ::1; \
-         the socket must be IPv6 like the target — see book chapter 1, 'Which address would I send from?'"
+         the socket must be IPv6 like the target (an IPv4 socket cannot reach an IPv6 address) \
+         — see book chapter 1, 'Which address would I send from?'"
     );
 }
