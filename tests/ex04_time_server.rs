@@ -1147,12 +1147,16 @@ impl Screen {
         let seen = lock(&self.0);
         String::from_utf8_lossy(&seen.written[..seen.flushed]).into_owned()
     }
-    /// Waits (at most [`PATIENCE`]) until `line` is shown.
-    fn wait_for(&self, line: &str) -> bool {
+    /// Waits (at most [`PATIENCE`], and no longer than `running` says the server runs) until
+    /// `line` is shown.
+    fn wait_for(&self, line: &str, running: impl Fn() -> bool) -> bool {
         let started = Instant::now();
         while started.elapsed() < PATIENCE {
             if self.shown().lines().any(|shown| shown == line) {
                 return true;
+            }
+            if !running() {
+                return false;
             }
             thread::sleep(Duration::from_millis(2));
         }
@@ -1178,7 +1182,7 @@ fn serves_the_lessons_client_over_a_real_connection() {
     let screen = Screen(Arc::new(Mutex::new(Seen::default())));
     let mut out = screen.clone();
     let (done, finished) = mpsc::channel();
-    thread::spawn(move || {
+    let server = thread::spawn(move || {
         let _ = done.send(panic::catch_unwind(AssertUnwindSafe(|| {
             handle_client(server_side, &mut out)
         })));
@@ -1187,7 +1191,7 @@ fn serves_the_lessons_client_over_a_real_connection() {
     client
         .write_all(T1.as_bytes())
         .expect("the test client can send");
-    let shown_at_once = screen.wait_for(&time(T1));
+    let shown_at_once = screen.wait_for(&time(T1), || !server.is_finished());
     // The rest, the second timestamp in two parts, then the client leaves.
     let _ = client.write_all(b"2026-11-25 ");
     thread::sleep(Duration::from_millis(20));
@@ -1195,11 +1199,21 @@ fn serves_the_lessons_client_over_a_real_connection() {
     let _ = client.shutdown(Shutdown::Write);
     let result = match finished.recv_timeout(PATIENCE) {
         Ok(Ok(result)) => result,
-        Ok(Err(_)) => panic!(
-            "for {what}: handle_client panicked. {} A server must not panic on what a client \
-             sends: return errors with `?`.",
-            FRAMING.see()
-        ),
+        Ok(Err(payload)) => {
+            let said = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("(no message)");
+            if said.starts_with("not yet implemented") {
+                panic!("for {what}: handle_client is not written yet ({said})");
+            }
+            panic!(
+                "for {what}: handle_client panicked: {said}. {} A server must not panic on what a \
+                 client sends: return errors with `?`.",
+                FRAMING.see()
+            )
+        }
         Err(_) => panic!(
             "for {what}: handle_client did not return within {PATIENCE:?} after the client closed \
              the connection. {}",

@@ -178,10 +178,9 @@ fn explain_format(got: &str, expected: &str, now: &DateTime<Local>) -> String {
             got.chars().count()
         )
     } else {
-        format!(
-            "the format is %Y-%m-%d %H:%M:%S: year-month-day, then the hour of a 24-hour clock \
-             (%H, not %I), minutes (%M, not %m, which is the month) and seconds"
-        )
+        "the format is %Y-%m-%d %H:%M:%S: year-month-day, then the hour of a 24-hour clock \
+         (%H, not %I), minutes (%M, not %m, which is the month) and seconds"
+            .to_owned()
     };
     format!("{mistake} — {SEE}")
 }
