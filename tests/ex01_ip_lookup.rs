@@ -280,6 +280,11 @@ fn explain_local_ip(got: &std::io::Result<IpAddr>, target: SocketAddr) -> String
         Ok(ip) if *ip == target.ip() && !ip.is_loopback() => {
             format!("{ip} is the target's own address, not one of this machine's — ")
         }
+        Ok(ip) if ip.is_loopback() && !target.ip().is_loopback() => format!(
+            "{ip} only reaches this machine itself: a socket bound to one address can only send \
+             from that one — bind the unspecified address (0.0.0.0:0 or [::]:0) and let the OS \
+             choose — "
+        ),
         Err(err) if err.kind() == std::io::ErrorKind::ConnectionRefused => format!(
             "{err}: a TCP connect needs a server listening at the target, and sends packets; a \
              UDP socket's connect sends nothing, it only picks the route — "
@@ -384,6 +389,48 @@ fn local_ip_for_answers_with_an_address_of_this_machine_not_the_target() {
         checked > 0,
         "control: expected at least one target with a route (127.0.0.2 is loopback and always has one)"
     );
+}
+
+#[test]
+fn local_ip_for_one_of_my_own_addresses_is_that_address() {
+    // To reach one of its own addresses, a machine sends from that address (Linux: `ip route get
+    // ADDR` says "local ADDR … src ADDR"). Needs no route off the machine, only an interface
+    // with an address other than loopback; link-local addresses need a scope, so they are left
+    // out.
+    let mine: Vec<IpAddr> = if_addrs::get_if_addrs()
+        .expect("this machine's interfaces can be listed")
+        .iter()
+        .map(|interface| interface.ip())
+        .filter(|ip| !ip.is_loopback() && !is_link_local(*ip))
+        .collect();
+    let mut checked = 0;
+    for ip in mine {
+        let target = SocketAddr::new(ip, 9);
+        if route_source(target) != Some(ip) {
+            println!("skipped {target}: the OS does not send to it from itself here");
+            continue;
+        }
+        let got = local_ip_for(target);
+        assert!(
+            matches!(got, Ok(answer) if answer == ip),
+            "expected Ok({ip}) for target {target}, one of this machine's own addresses, got \
+             {got:?}: {}to reach its own address the OS sends from that address — see book \
+             chapter 1, 'Which address would I send from?'",
+            explain_local_ip(&got, target)
+        );
+        checked += 1;
+    }
+    if checked == 0 {
+        println!("skipped: this machine has no address but loopback and link-local ones");
+    }
+}
+
+/// Whether `ip` is link-local (169.254.0.0/16, fe80::/10), told by std, not by the student's code.
+fn is_link_local(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_link_local(),
+        IpAddr::V6(v6) => v6.is_unicast_link_local(),
+    }
 }
 
 #[test]

@@ -10,7 +10,8 @@
 #   // right: <how it differs from solutions/exNN_*.rs>
 #
 # Each one is copied over exercises/exNN_*.rs in a scratch copy of the crate
-# (target/wrong-answers/crate, its own CARGO_TARGET_DIR target/wrong-answers/target), its tests
+# ($CARGO_TARGET_DIR/wrong-answers/crate, default target/wrong-answers/crate, built in its own
+# target dir next to it), its tests
 # are built (`cargo test --test exNN_… --no-run`, at most BUILD_TIMEOUT s) and run (at most
 # TEST_TIMEOUT s). A wrong answer must compile, make the tests fail without hanging, and the
 # output must contain its fragment (the message that names the mistake). A right answer must
@@ -24,7 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
-work=${WRONG_ANSWERS_DIR:-$root/target/wrong-answers}
+work=${WRONG_ANSWERS_DIR:-${CARGO_TARGET_DIR:-$root/target}/wrong-answers}
 crate=$work/crate
 export CARGO_TARGET_DIR=$work/target
 export CARGO_TERM_COLOR=never
@@ -70,7 +71,6 @@ started=$(date +%s)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 wrong=0 caught=0 right=0 accepted=0 problems=()
-declare -A seconds
 for file in "${files[@]}"; do
     exercise=$(basename "$(dirname "$file")")
     name="$exercise/$(basename "$file" .rs)"
@@ -108,7 +108,6 @@ $(grep -m 1 -A 6 -E '^error' "$log" || tail -n 8 "$log")")
     status=0
     (cd "$crate" && timeout "$TEST_TIMEOUT" "$exe") >"$log" 2>&1 || status=$?
     elapsed=$((($(date +%s%N) - t0) / 1000000))
-    seconds[$name]=$elapsed
     if [[ $kind == right ]]; then
         if ((status == 0)); then
             accepted=$((accepted + 1))

@@ -1,4 +1,4 @@
-// wrong: binds 127.0.0.1:0, so only loopback targets can be reached (needs a route to 192.0.2.1 to show). expect: "a socket bound to one address can only send from that one"
+// wrong: binds 127.0.0.1:0, so it can only send from loopback (caught wherever the machine has an address besides loopback). expect: "a socket bound to one address can only send from that one"
 //! Exercise 1, as a student might write it (tools/wrong-answers; see tools/scripts/wrong_answers.sh).
 
 use std::fmt;
