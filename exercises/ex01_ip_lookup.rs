@@ -66,7 +66,7 @@ impl fmt::Display for IpKind {
 /// the IPv4 address it carries (a dual-stack server sees IPv4 clients that way), so it is
 /// classified as that IPv4 address.
 pub fn classify_ip(ip: IpAddr) -> IpKind {
-    // TODO: match on the address's numbers and return the kind whose range contains it.
+    // TODO: return the kind whose range (see IpKind above) contains `ip`.
     todo!("exercise 1: implement classify_ip — book chapter 1, 'Kinds of addresses'")
 }
 // ANCHOR_END: classify_ip
@@ -74,11 +74,12 @@ pub fn classify_ip(ip: IpAddr) -> IpKind {
 // ANCHOR: local_ip_for
 /// Which of this machine's addresses the OS would send from to reach `target`.
 ///
-/// A UDP socket is "connected" to `target`: for UDP, `connect` sends nothing, it only makes the
-/// OS choose a route, and with it the local address. `local_addr()` then reveals that choice.
-/// Fails when there is no route (an offline machine, or no IPv6).
+/// The answer is the OS's own choice, by its routing table: one of this machine's addresses, of
+/// the target's family (IPv4 or IPv6) — not the target's address. Finding it sends nothing: no
+/// packet leaves the machine, so the target need not exist. Fails when there is no route (an
+/// offline machine, or no IPv6).
 pub fn local_ip_for(target: SocketAddr) -> io::Result<IpAddr> {
-    // TODO: bind a UDP socket of the target's family, connect it, ask for its local address.
+    // TODO: ask the OS which of this machine's addresses it would use — without sending.
     todo!("exercise 1: implement local_ip_for — book chapter 1, 'Which address would I send from?'")
 }
 // ANCHOR_END: local_ip_for

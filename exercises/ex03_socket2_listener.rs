@@ -1,8 +1,9 @@
 //! Exercise 3: a listening socket, step by step with socket2 — book chapter 3.
 //!
-//! `std::net::TcpListener::bind` does steps ①–④ in one call. Here each step is its own call,
-//! as in the lesson's Python program (`socket.socket`, `setsockopt`, `bind`, `listen`), so you
-//! can see what the one-liner does for you and which step fails when something goes wrong.
+//! `std::net::TcpListener::bind` does chapter 3's steps ①–④ (create, options, bind, listen) in
+//! one call. Here each step is its own call, as the lesson's Python program makes them
+//! (`socket.socket`, `bind`, `listen`; it sets no option), so you can see what the one-liner does
+//! for you and which step fails when something goes wrong.
 //!
 //! Check your work with `cargo test --test ex03_socket2_listener`.
 
@@ -13,48 +14,37 @@ use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 
 // ANCHOR: open_listener
-/// Opens a TCP listener on `addr` with the lesson's steps ①–④ and returns it ready to accept.
+/// Opens a TCP listener on `addr` and returns it ready to accept clients: chapter 3's steps ①–④
+/// (create, options, bind, listen), one socket2 call each.
 ///
-/// ① **Create** a socket whose domain is taken from `addr`: an IPv4 address needs an IPv4
-///   (`AF_INET`) socket and an IPv6 address an IPv6 (`AF_INET6`) one — a socket of one family
-///   cannot bind an address of the other. The type is a stream, the protocol TCP.
-///
-/// ② **Options**, before bind, because bind is where they take effect:
-///   - `SO_REUSEADDR` on (Unix). The side that closes a connection first keeps it in
-///     TIME_WAIT for a while (60 s on Linux) to catch late packets. A server usually closes
-///     first, so after a restart its port is still held by those old connections and a plain
-///     bind fails with "address in use". With `SO_REUSEADDR` on, bind may reuse a port that
-///     only connections in TIME_WAIT hold — never one a live listener holds. On Linux both the
-///     old and the new listener must have it, so a server sets it every time it starts.
-///   - For an IPv6 address, `IPV6_V6ONLY` on: the socket serves IPv6 only, on every OS.
-///     (Linux would otherwise let `[::]:8000` take IPv4 clients too, and then a second
-///     listener on `0.0.0.0:8000` fails; Windows and FreeBSD default to IPv6 only, macOS does not.)
-///
-/// ③ **Bind** gives the socket its local address. The IP must be one of this machine's
-///   (else `AddrNotAvailable`), the port must be free (else `AddrInUse`), and ports below 1024
-///   need privileges (else `PermissionDenied`). Port 0 asks the OS for any free port.
-///
-/// ④ **Listen** makes the socket passive: from now on the OS completes the three-way handshake
-///   with clients by itself. `backlog` bounds the queue of connections that completed the
-///   handshake but that the program has not accepted yet (Linux holds up to `backlog + 1`);
-///   while it is full, new clients wait. The OS may lower it (Linux caps it at
-///   `net.core.somaxconn`: 4096 by default since Linux 5.4, 128 before).
-///
-/// The errors are those of the step that failed, unchanged, so the caller can explain them.
+/// The rules:
+/// * **The socket's family is the address's.** An IPv4 address needs an IPv4 socket, an IPv6
+///   address an IPv6 one: a socket of one family cannot bind an address of the other.
+/// * **A restart binds at once (Unix).** When a server stops, the connections it closed first
+///   stay in TIME_WAIT for a while (60 s on Linux) and still hold its port. A listener opened
+///   again on that port must not fail because of them — on Unix; Windows does not ask for it.
+/// * **A live port is refused, on every OS.** While another listener listens on the port, the
+///   bind fails with `AddrInUse` — on Windows too.
+/// * **IPv6 means IPv6 only.** An IPv6 listener never takes IPv4 clients, on every OS (Linux and
+///   macOS would otherwise make it dual-stack, and a second listener on `0.0.0.0` would fail).
+/// * **The backlog is the caller's.** The queue of connections that completed the handshake but
+///   were not accepted yet is `backlog` long (the OS may shorten it; Linux holds `backlog + 1`).
+/// * **It blocks.** `accept` on the listener waits for the next client.
+/// * **Errors are the OS's, at once.** A step that fails — the IP is not this machine's
+///   (`AddrNotAvailable`), the port is taken (`AddrInUse`) or below 1024 without privileges
+///   (`PermissionDenied`) — returns its error unchanged and at once, so the caller can explain it.
 pub fn open_listener(addr: SocketAddr, backlog: i32) -> io::Result<TcpListener> {
-    // TODO: steps ①–④ with socket2's `Socket`, then turn it into a std `TcpListener`.
+    // TODO: steps ①–④, one call each, by the rules above; return the listener.
     todo!("exercise 3: implement open_listener — book chapter 3, 'Exercise: open a listener'")
 }
 // ANCHOR_END: open_listener
 
 // ANCHOR: accept_one
-/// Waits for one client (step ⑤) and returns the new connected socket and the client's address.
-///
-/// `accept` takes the oldest connection from the backlog queue — blocking until there is one, so
-/// the listener must stay blocking — and returns a *new* socket for talking to that client. The listening socket is unchanged
-/// and keeps listening, so a server calls `accept` again for the next client.
+/// Waits for one client (step ⑤) and returns a *new* socket connected to it, with the client's
+/// address. It takes the oldest connection of the backlog queue, and waits while there is none.
+/// The listener is unchanged and keeps listening: a server calls this again for the next client.
 pub fn accept_one(listener: &TcpListener) -> io::Result<(TcpStream, SocketAddr)> {
-    // TODO: step ⑤.
+    // TODO: step ⑤: wait for the next client.
     todo!("exercise 3: implement accept_one — book chapter 3, 'Exercise: open a listener'")
 }
 // ANCHOR_END: accept_one

@@ -102,9 +102,10 @@ fn classify_ipv6(ip: Ipv6Addr) -> IpKind {
 // ANCHOR: local_ip_for
 /// Which of this machine's addresses the OS would send from to reach `target`.
 ///
-/// A UDP socket is "connected" to `target`: for UDP, `connect` sends nothing, it only makes the
-/// OS choose a route, and with it the local address. `local_addr()` then reveals that choice.
-/// Fails when there is no route (an offline machine, or no IPv6).
+/// The answer is the OS's own choice, by its routing table: one of this machine's addresses, of
+/// the target's family (IPv4 or IPv6) — not the target's address. Finding it sends nothing: no
+/// packet leaves the machine, so the target need not exist. Fails when there is no route (an
+/// offline machine, or no IPv6).
 pub fn local_ip_for(target: SocketAddr) -> io::Result<IpAddr> {
     // Bind to "any address, any port" of the target's family: the OS fills both in on connect.
     let any: IpAddr = match target {

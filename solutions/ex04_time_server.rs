@@ -9,20 +9,20 @@ use net_basics::time_protocol::TimestampDecoder;
 /// and writes one line to `out` for every message it sent. Returns how many timestamps it sent.
 ///
 /// The rules:
-/// * **Read until a read returns 0 bytes** — the end of the stream: the client closed its side.
-///   A read returns whatever has arrived: part of a message, or several.
-/// * **Framing is the decoder's job.** Push every byte you read into a
-///   `TimestampDecoder` (from `net_basics::time_protocol`), then write one line per
-///   message it gives back, as the message displays itself (`client time: 2026-11-25 09:50:00`
-///   or `not a timestamp: "hello"`). It finds timestamps ended by `\n` (our client) and bare
-///   timestamps back to back (the lesson's Python client).
-/// * **Flush `out` after the lines of each read**, so they are shown now, not when a buffer fills.
-/// * **Nothing received is lost:** when the stream ends, or a read fails, first write what the
-///   decoder still holds (its `finish`), then return.
+/// * **Until the end of the stream.** The client has closed its side when a read returns 0 bytes.
+///   Until then a read returns whatever has arrived: part of a message, or several.
+/// * **The lines are the decoder's.** One line for each message that a `TimestampDecoder` (from
+///   `net_basics::time_protocol`) finds in the bytes, as the message displays itself
+///   (`client time: 2026-11-25 09:50:00` or `not a timestamp: "hello"`). It finds timestamps
+///   ended by `\n` (our client) and bare timestamps back to back (the lesson's Python client).
+/// * **Shown as they arrive.** Before each read — which may wait a long time for the client —
+///   every message in the bytes received so far has been written, and `out` flushed.
+/// * **Nothing received is lost.** Before returning, at the end of the stream or with an error,
+///   a message cut short is written too, and `out` is flushed.
 /// * **Errors are returned unchanged** — a reset connection, a read timeout (the server's idle
 ///   timeout shows up as `WouldBlock` or `TimedOut`) — except `Interrupted`, which only means
-///   "try the read again". A line that is too long is returned as an error of kind
-///   `InvalidData` (the `?` on `next_message` does that).
+///   "try the read again". More than 1 KiB with neither a newline nor a timestamp ends the
+///   connection with an error of kind `InvalidData`, after the lines that came before it.
 pub fn handle_client(mut reader: impl Read, out: &mut impl Write) -> io::Result<usize> {
     let mut decoder = TimestampDecoder::new();
     let mut buffer = vec![0; 64 * 1024]; // the lesson reads 1024; bigger reads cost less per byte
@@ -37,14 +37,24 @@ pub fn handle_client(mut reader: impl Read, out: &mut impl Write) -> io::Result<
         decoder.push(&buffer[..received]);
         // The lines of this read, gathered first and written at once: one write per read.
         let mut lines = Vec::new();
-        while let Some(message) = decoder.next_message()? {
-            if message.is_timestamp() {
-                timestamps += 1;
+        let decoded = loop {
+            match decoder.next_message() {
+                Ok(Some(message)) => {
+                    if message.is_timestamp() {
+                        timestamps += 1;
+                    }
+                    writeln!(lines, "{message}")?; // into memory: cannot fail
+                }
+                Ok(None) => break Ok(()),
+                Err(too_long) => break Err(too_long),
             }
-            writeln!(lines, "{message}")?; // into memory: cannot fail
-        }
+        };
+        // Written even when a line too long ends the connection: the lines before it are kept.
         out.write_all(&lines)?;
         out.flush()?;
+        if let Err(too_long) = decoded {
+            break Err(too_long.into()); // an io::Error of kind InvalidData
+        }
     };
     // A message cut short by the end of the stream (or by a reset) is still reported.
     if let Some(rest) = decoder.finish() {

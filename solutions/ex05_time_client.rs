@@ -7,19 +7,20 @@ use std::time::Duration;
 
 use chrono::{DateTime, Local};
 
-/// The text of one message: `now` as `YYYY-MM-DD HH:MM:SS` (chrono's `%Y-%m-%d %H:%M:%S`,
-/// always 19 characters, zero-padded, no newline), e.g. `2026-11-25 09:50:00`. The time is the
-/// local time `now` holds, as a clock on the wall shows it — not converted to UTC.
+/// The text of one message: `now` as `YYYY-MM-DD HH:MM:SS`, e.g. `2026-11-25 09:50:00`: always
+/// 19 characters, zero-padded, a 24-hour clock, whole seconds (the fraction is cut off, not
+/// rounded), no newline. The time is the local time `now` holds, as a clock on the wall shows it
+/// — not converted to UTC.
 pub fn format_timestamp(now: &DateTime<Local>) -> String {
     now.format(net_basics::time_protocol::FORMAT).to_string()
 }
 
-/// Sends exactly `count` messages to `out`, each one [`format_timestamp`] of a fresh reading of
-/// `clock` followed by `\n` (the delimiter that tells the server where a message ends), and
+/// Sends exactly `count` messages to `out`, each the [`format_timestamp`] of one fresh reading
+/// of `clock`, followed by `\n` (the delimiter that tells the server where a message ends), and
 /// waits `interval` *between* two messages — not before the first, not after the last.
-/// Every byte of a message is written (one `write` call may take only some of them), and each
-/// message leaves at once (`out` is flushed after each one). A failed write is returned:
-/// it means the server went away.
+/// Every byte of a message is sent, even when `out` takes only part of what one write offers,
+/// and each message leaves at once, before the wait: none waits in a buffer. A failed write or
+/// flush is returned at once: it means the server went away.
 ///
 /// `clock` is a parameter so that tests can pass a fake one; a real client passes `Local::now`.
 /// (`examples/05_time_client.rs` calls this function, through a writer that also prints each

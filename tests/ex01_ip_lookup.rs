@@ -24,11 +24,39 @@ fn check(cases: &[Case]) {
             .parse()
             .expect("the test tables hold valid IP addresses");
         let got = classify_ip(ip);
-        assert_eq!(
-            got, expected,
-            "expected {expected:?} for {ip}, got {got:?}: {why} — see book chapter 1, 'Kinds of addresses'"
-        );
+        if got != expected {
+            let mistake = ipv6_as_ipv4(ip, got).unwrap_or_default();
+            panic!(
+                "expected {expected:?} for {ip}, got {got:?}: {why}{mistake} — see book chapter \
+                 1, 'Kinds of addresses'"
+            );
+        }
     }
+}
+
+/// For an IPv6 address classified as an IPv4 one would be, or a mapped one classified as IPv6:
+/// the sentence that names that mistake.
+fn ipv6_as_ipv4(ip: IpAddr, got: IpKind) -> Option<String> {
+    let IpAddr::V6(v6) = ip else {
+        return None;
+    };
+    if let Some(carried) = v6.to_ipv4_mapped() {
+        let as_ipv4 = classify_ip(IpAddr::V4(carried));
+        return (got != as_ipv4).then(|| {
+            format!(
+                ". It was classified as an IPv6 address; turn a mapped address back into the \
+                 IPv4 address it carries ({carried}) before you match on it"
+            )
+        });
+    }
+    let v4 = v6.to_ipv4()?;
+    (classify_ip(IpAddr::V4(v4)) == got).then(|| {
+        format!(
+            ". {ip} was classified as {v4} is: `to_ipv4()` also turns IPv4-compatible addresses \
+             such as ::1 and ::2 into IPv4 (0.0.0.1, 0.0.0.2); only ::ffff:a.b.c.d is an IPv4 \
+             address in IPv6 clothes, and `to_canonical()` converts only that one"
+        )
+    })
 }
 
 #[test]
@@ -177,10 +205,13 @@ fn neighbours_just_outside_a_range_are_not_in_it() {
             .parse()
             .expect("the test table holds valid IP addresses");
         let got = classify_ip(ip);
-        assert_ne!(
-            got, not_expected,
-            "expected {ip} NOT to be {not_expected:?}: {why} — see book chapter 1, 'Kinds of addresses'"
-        );
+        if got == not_expected {
+            let mistake = ipv6_as_ipv4(ip, got).unwrap_or_default();
+            panic!(
+                "expected {ip} NOT to be {not_expected:?}: {why}{mistake} — see book chapter 1, \
+                 'Kinds of addresses'"
+            );
+        }
     }
 }
 
@@ -234,8 +265,41 @@ fn every_kind_prints_the_name_the_examples_show() {
     assert_eq!(
         column, "private       |",
         "expected {kind:?} padded to 14 characters by `{{kind:<14}}`, got {column:?}: the Display \
-         impl uses `f.pad` so that the examples' tables line up — see book chapter 1"
+         impl uses `f.pad` so that the examples' tables line up — see book chapter 1, 'Kinds of \
+         addresses'"
     );
+}
+
+/// The mistake behind a wrong answer of `local_ip_for`, when it can be told from the answer.
+fn explain_local_ip(got: &std::io::Result<IpAddr>, target: SocketAddr) -> String {
+    match got {
+        Ok(ip) if ip.is_unspecified() => format!(
+            "{ip} is what a socket bound to \"any address\" says before it is connected: ask \
+             local_addr() after connect, once the OS has chosen the route — "
+        ),
+        Ok(ip) if *ip == target.ip() && !ip.is_loopback() => {
+            format!("{ip} is the target's own address, not one of this machine's — ")
+        }
+        Ok(ip) if ip.is_loopback() && !target.ip().is_loopback() => format!(
+            "{ip} only reaches this machine itself: a socket bound to one address can only send \
+             from that one — bind the unspecified address (0.0.0.0:0 or [::]:0) and let the OS \
+             choose — "
+        ),
+        Err(err) if err.kind() == std::io::ErrorKind::ConnectionRefused => format!(
+            "{err}: a TCP connect needs a server listening at the target, and sends packets; a \
+             UDP socket's connect sends nothing, it only picks the route — "
+        ),
+        Err(err) if target.is_ipv6() => format!(
+            "{err}: the socket must be IPv6 like the target (an IPv4 socket cannot reach an IPv6 \
+             address): bind [::]:0 for an IPv6 target, 0.0.0.0:0 for an IPv4 one — "
+        ),
+        Err(err) => format!(
+            "{err}: to let the OS choose the route's address, bind a socket of the target's \
+             family to the unspecified address with port 0 (0.0.0.0:0 or [::]:0) — a socket \
+             bound to one address can only send from that one — "
+        ),
+        Ok(_) => String::new(),
+    }
 }
 
 #[test]
@@ -250,8 +314,10 @@ fn local_ip_for_127_0_0_1_is_127_0_0_1() {
     let expected: IpAddr = "127.0.0.1".parse().expect("a valid literal");
     assert!(
         matches!(got, Ok(ip) if ip == expected),
-        "expected Ok(127.0.0.1) for target {target}, got {got:?}: to reach this machine itself the \
-         OS sends from its loopback address — see book chapter 1, 'Which address would I send from?'"
+        "expected Ok(127.0.0.1) for target {target}, got {got:?}: {}to reach this machine itself \
+         the OS sends from its loopback address — see book chapter 1, 'Which address would I \
+         send from?'",
+        explain_local_ip(&got, target)
     );
 }
 
@@ -306,14 +372,16 @@ fn local_ip_for_answers_with_an_address_of_this_machine_not_the_target() {
             Ok(ip) if *ip == target.ip() => {
                 format!("{ip} is the target's own address, not one of this machine's ({mine:?})")
             }
-            _ => format!("this machine's addresses are {mine:?}"),
+            _ => format!(
+                "{}this machine's addresses are {mine:?}",
+                explain_local_ip(&got, target)
+            ),
         };
         assert!(
             matches!(got, Ok(ip) if ip == expected),
             "expected Ok({expected}) for target {target}, got {got:?}: {why}. The answer is the \
-             address of THIS machine that the OS would send from: connect a UDP socket to the \
-             target and ask the socket for its local_addr() — see book chapter 1, 'Which \
-             address would I send from?'"
+             address of THIS machine that the OS would send from, and the OS says which without \
+             sending anything — see book chapter 1, 'Which address would I send from?'"
         );
         checked += 1;
     }
@@ -321,6 +389,48 @@ fn local_ip_for_answers_with_an_address_of_this_machine_not_the_target() {
         checked > 0,
         "control: expected at least one target with a route (127.0.0.2 is loopback and always has one)"
     );
+}
+
+#[test]
+fn local_ip_for_one_of_my_own_addresses_is_that_address() {
+    // To reach one of its own addresses, a machine sends from that address (Linux: `ip route get
+    // ADDR` says "local ADDR … src ADDR"). Needs no route off the machine, only an interface
+    // with an address other than loopback; link-local addresses need a scope, so they are left
+    // out.
+    let mine: Vec<IpAddr> = if_addrs::get_if_addrs()
+        .expect("this machine's interfaces can be listed")
+        .iter()
+        .map(|interface| interface.ip())
+        .filter(|ip| !ip.is_loopback() && !is_link_local(*ip))
+        .collect();
+    let mut checked = 0;
+    for ip in mine {
+        let target = SocketAddr::new(ip, 9);
+        if route_source(target) != Some(ip) {
+            println!("skipped {target}: the OS does not send to it from itself here");
+            continue;
+        }
+        let got = local_ip_for(target);
+        assert!(
+            matches!(got, Ok(answer) if answer == ip),
+            "expected Ok({ip}) for target {target}, one of this machine's own addresses, got \
+             {got:?}: {}to reach its own address the OS sends from that address — see book \
+             chapter 1, 'Which address would I send from?'",
+            explain_local_ip(&got, target)
+        );
+        checked += 1;
+    }
+    if checked == 0 {
+        println!("skipped: this machine has no address but loopback and link-local ones");
+    }
+}
+
+/// Whether `ip` is link-local (169.254.0.0/16, fe80::/10), told by std, not by the student's code.
+fn is_link_local(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_link_local(),
+        IpAddr::V6(v6) => v6.is_unicast_link_local(),
+    }
 }
 
 #[test]
@@ -361,6 +471,7 @@ fn local_ip_for_ipv6_loopback_is_ipv6_loopback() {
     assert!(
         matches!(got, Ok(ip) if ip == expected),
         "expected Ok(::1) for target {target}, got {got:?}: to reach ::1 the OS sends from ::1; \
-         the socket must be IPv6 like the target — see book chapter 1, 'Which address would I send from?'"
+         the socket must be IPv6 like the target (an IPv4 socket cannot reach an IPv6 address) \
+         — see book chapter 1, 'Which address would I send from?'"
     );
 }

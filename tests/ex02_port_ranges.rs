@@ -90,11 +90,68 @@ fn ranges_print_the_names_the_example_shows() {
 fn check_parse(cases: &[(&str, Result<u16, PortError>, &str)]) {
     for (text, expected, why) in cases {
         let got = parse_port(text);
-        assert_eq!(
-            &got, expected,
-            "expected {expected:?} for {text:?}, got {got:?}: {why} — see book chapter 2, 'Reading a port from the user'"
-        );
+        if &got != expected {
+            let mistake = explain_parse(text, &got, expected);
+            panic!(
+                "expected {expected:?} for {text:?}, got {got:?}: {why}{mistake} — see book \
+                 chapter 2, 'Reading a port from the user'"
+            );
+        }
     }
+}
+
+/// The mistake behind a wrong answer of `parse_port`, when the answer shows it.
+fn explain_parse(
+    text: &str,
+    got: &Result<u16, PortError>,
+    expected: &Result<u16, PortError>,
+) -> String {
+    use PortError::{Empty, Negative, NotANumber, TooLarge};
+    let trimmed = text.trim();
+    let mistake = match (expected, got) {
+        (Err(Negative(_) | TooLarge(_)), Err(NotANumber(_))) if trimmed.len() > 18 => {
+            "a number too long for the integer type is still a number: tell it from a word by \
+             the error's kind (`err.kind()`: IntErrorKind::PosOverflow or NegOverflow)"
+        }
+        (Err(Negative(_)), Err(NotANumber(_))) => {
+            "a parser for an unsigned type (u16, u32) fails the same way on a minus sign as on \
+             a letter: read the text as a signed integer wide enough for any port and its \
+             neighbours (i64) first, then check its range"
+        }
+        (Err(TooLarge(_)), Err(NotANumber(_))) | (Err(Negative(_)), Err(TooLarge(_))) => {
+            "a number too long for the integer type is still a number: tell it from a word by \
+             the error's kind (`err.kind()`: IntErrorKind::PosOverflow or NegOverflow)"
+        }
+        (Ok(_), Err(NotANumber(shown))) if shown.as_str() != trimmed => {
+            "the spaces around the number are part of the text you parsed: trim it first"
+        }
+        (Ok(_), Err(NotANumber(_))) if trimmed.starts_with('+') => {
+            "an integer may carry a sign: `str::parse` for an integer type reads \"+80\" as 80 — \
+             do not refuse every character that is not a digit"
+        }
+        (Ok(0), Err(Negative(_))) => {
+            "decide by the number's value, not by its sign: -0 is 0, and 0 is a port"
+        }
+        (Err(Empty), Err(NotANumber(_))) => {
+            "a text that is empty once its spaces are trimmed holds no port: PortError::Empty \
+             (trim first, then check for nothing)"
+        }
+        (Err(NotANumber(want)), Err(NotANumber(shown))) if want != shown => {
+            "the error holds the text without its surrounding spaces"
+        }
+        (Err(NotANumber(_)), Ok(_)) if trimmed.contains(' ') => {
+            "only the spaces around the number are dropped; a space inside makes it two numbers"
+        }
+        (Err(NotANumber(_)), Ok(_))
+            if trimmed.contains(['.', 'e', 'E'])
+                || trimmed.len() > 1 && trimmed.chars().all(char::is_alphabetic) =>
+        {
+            "a float's parser reads fractions, exponents and words such as inf or NaN: parse \
+             into an integer type"
+        }
+        _ => return String::new(),
+    };
+    format!(". Your answer's mistake: {mistake}")
 }
 
 #[test]
@@ -209,7 +266,8 @@ fn every_parse_error_names_the_valid_range() {
         assert!(
             message.contains("0 to 65535"),
             "expected the message for {text:?} to name the valid range \"0 to 65535\", got {message:?}: \
-             a user can only fix what the message explains — see book chapter 2"
+             a user can only fix what the message explains — see book chapter 2, 'Reading a port \
+             from the user'"
         );
     }
 }

@@ -1,11 +1,16 @@
 //! Exercise 5: `format_timestamp` and `send_timestamps`, the client — book chapter 5.
 //!
 //! The clock is a parameter, so these tests pass a fake one and know exactly what must be sent.
-//! The fake clock's times are Beijing local times (UTC+8, the lesson's zone), so an answer that
-//! prints UTC instead of local time fails here even on a machine whose zone is UTC.
+//! The fake clock is as unkind as a real one: its readings have nanoseconds, as real readings do,
+//! so an answer that prints them (or rounds them) fails; and they are local times that differ
+//! from UTC, so an answer that prints UTC fails. They are this machine's local times where its
+//! zone is not UTC; on a machine whose zone is UTC (a CI runner) they carry Beijing's offset
+//! (UTC+8, the lesson's zone) instead. The fake connection takes only part of what one `write` offers, as a socket whose send
+//! buffer is nearly full does.
 //!
 //! `send_timestamps` runs on its own thread with a time limit: a fixed sleep or a loop that never
-//! ends fails in well under a second, with the rule it broke.
+//! ends fails in well under a second, with the rule it broke. Waits are measured with small
+//! intervals, from below and from above.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -15,7 +20,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, FixedOffset, Local, NaiveDate};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveDateTime, TimeZone};
 // The file under test: your `exercises/ex05_time_client.rs`, or with `--features solutions` the
 // reference `solutions/ex05_time_client.rs`. Only this one file is compiled here, so a mistake in
 // another exercise never stops these tests.
@@ -27,31 +32,54 @@ use ex05_time_client::{format_timestamp, send_timestamps};
 /// Starts every panic message that the test's own fakes raise (so it is not re-explained).
 const OURS: &str = "[test]";
 
+/// Where the messages point.
+const SEE: &str = "see book chapter 5, 'Exercise 5: the client'";
+
 /// How often the fake clock may be read before the test decides the loop never ends.
 const CLOCK_LIMIT: usize = 60;
 
 /// How many bytes the fake connection takes before the test decides the loop never ends.
 const BYTES_LIMIT: usize = 100_000;
 
-/// A local time in Beijing (UTC+8). Its wall-clock time is what must be sent; its UTC time is
-/// 8 hours earlier, so `naive_utc()` or `Utc` shows the wrong hour.
-fn beijing(
-    year: i32,
-    month: u32,
-    day: u32,
-    hour: u32,
-    minute: u32,
-    second: u32,
-) -> DateTime<Local> {
-    let wall = NaiveDate::from_ymd_opt(year, month, day)
-        .and_then(|date| date.and_hms_opt(hour, minute, second))
-        .expect("a valid test date");
-    let offset = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    DateTime::<Local>::from_naive_utc_and_offset(wall - offset, offset)
+/// The nanoseconds of the fake clock's readings, in turn: a real clock's reading is never a whole
+/// second, and the last digits must be cut, not rounded.
+const NANOS: [u32; 4] = [987_654_321, 1, 500_000_000, 999_999_999];
+
+/// At most this many bytes per `write`, in turn (`usize::MAX`: all of them). The fake connection
+/// takes 1 to n bytes, never 0 (`Ok(0)` from `write` means "cannot write any more").
+const WRITE_SIZES: [usize; 5] = [usize::MAX, 5, 1, 13, 2];
+
+/// The local time whose wall clock shows `wall`: what must be sent. In this machine's zone when
+/// that is not UTC there (a real `DateTime<Local>`); else with Beijing's offset, UTC+8, so that
+/// its UTC time, 8 hours earlier, still differs and `naive_utc()` or `Utc` shows the wrong hour.
+fn local(wall: NaiveDateTime) -> DateTime<Local> {
+    match Local.from_local_datetime(&wall).single() {
+        Some(time) if time.offset().local_minus_utc() != 0 => time,
+        _ => {
+            let offset = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+            DateTime::<Local>::from_naive_utc_and_offset(wall - offset, offset)
+        }
+    }
 }
 
-/// A fake clock that says 09:50:00, 09:50:01, … (Beijing time) and counts how often it was read.
-/// A loop that reads it more than [`CLOCK_LIMIT`] times is stopped with a hint.
+/// Whether [`local`] gives times with an offset that is not this machine's (its zone is UTC).
+fn borrowed_offset() -> bool {
+    let wall = self::wall((2026, 11, 25), (9, 50, 0), 0);
+    Local
+        .from_local_datetime(&wall)
+        .single()
+        .is_none_or(|time| time.offset().local_minus_utc() == 0)
+}
+
+fn wall(ymd: (i32, u32, u32), hms: (u32, u32, u32), nano: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(ymd.0, ymd.1, ymd.2)
+        .and_then(|date| date.and_hms_nano_opt(hms.0, hms.1, hms.2, nano))
+        .expect("a valid test date")
+}
+
+/// A fake clock that says 09:50:00.987654321, 09:50:01.000000001, … (local time, see [`local`];
+/// the seconds counting up, never a whole second) and counts how often it was read. A loop that reads it
+/// more than [`CLOCK_LIMIT`] times is stopped with a hint.
 #[derive(Clone)]
 struct FakeClock {
     readings: Arc<AtomicUsize>,
@@ -70,12 +98,13 @@ impl FakeClock {
         if reading > CLOCK_LIMIT {
             panic!(
                 "{OURS} send_timestamps asked the clock {reading} times for count = {}: does the \
-                 loop stop after `count` messages? — see book chapter 5, 'Exercise 5: the client'",
+                 loop stop after `count` messages? — {SEE}",
                 self.count
             );
         }
         let second = u32::try_from(reading - 1).expect("at most CLOCK_LIMIT readings");
-        beijing(2026, 11, 25, 9, 50, second)
+        let nano = NANOS[(reading - 1) % NANOS.len()];
+        local(wall((2026, 11, 25), (9, 50, second), nano))
     }
     fn readings(&self) -> usize {
         self.readings.load(Ordering::SeqCst)
@@ -89,6 +118,73 @@ fn expected_messages(n: usize) -> String {
         .collect()
 }
 
+/// Why `got` is not `expected`, the text of `now`: the mistake, when it can be recognised.
+fn explain_format(got: &str, expected: &str, now: &DateTime<Local>) -> String {
+    let utc = now.naive_utc().format("%Y-%m-%d %H:%M:%S").to_string();
+    let rounded = (now.naive_local() + chrono::Duration::milliseconds(500))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let real_now = NaiveDateTime::parse_from_str(got, "%Y-%m-%d %H:%M:%S")
+        .is_ok_and(|time| (time - Local::now().naive_local()).num_seconds().abs() < 60);
+    let zone = if borrowed_offset() {
+        " (This machine's zone is UTC, so the test's times carry Beijing's offset, +08:00; \
+         arithmetic on a DateTime<Local>, such as `trunc_subsecs` or `+ Duration`, recomputes \
+         the offset in this machine's zone. Format `now` as it is: %S already leaves out the \
+         fraction.)"
+    } else {
+        ""
+    };
+    let mistake = if real_now {
+        format!(
+            "{got:?} is the time right now, not the time format_timestamp was given: format its \
+             parameter `now`, not Local::now() (the real client reads its clock in \
+             send_timestamps, through `clock`)"
+        )
+    } else if got == utc {
+        format!(
+            "{got:?} is the time in UTC, not the local time on the wall ({expected}): format \
+             the local time `now` holds — no `naive_utc()`, no `Utc`, no `with_timezone(&Utc)`\
+             {zone}"
+        )
+    } else if got.ends_with('\n') {
+        "format_timestamp returns the 19 characters only; the `\\n` is added by send_timestamps"
+            .to_owned()
+    } else if got.starts_with(expected) && got[expected.len()..].starts_with('.') {
+        format!(
+            "{got:?} shows the fraction of a second: a clock's reading has nanoseconds, and \
+             `to_string()` or `{{}}` of a time prints them. Format with the protocol's format, \
+             %Y-%m-%d %H:%M:%S, whole seconds"
+        )
+    } else if got.starts_with(expected) {
+        format!(
+            "{got:?} has more after the seconds (a zone?): the message is exactly 19 characters, \
+             %Y-%m-%d %H:%M:%S"
+        )
+    } else if got.len() > 10 && got.as_bytes()[10] == b'T' {
+        format!(
+            "{got:?} is RFC 3339 / ISO 8601, with a `T`: the lesson's format has a space between \
+             the date and the time, %Y-%m-%d %H:%M:%S"
+        )
+    } else if got == rounded && got != expected {
+        format!(
+            "{got:?} is rounded to the nearest second: the seconds are cut (%S), as a clock on \
+             the wall shows them — {now} is still in second {}",
+            &expected[17..]
+        )
+    } else if got.len() != 19 {
+        format!(
+            "{got:?} is {} characters, not 19: every field is zero-padded (%m, %d, %H, %M, %S; \
+             not %-m or %e), with `-` in the date and `:` in the time",
+            got.chars().count()
+        )
+    } else {
+        "the format is %Y-%m-%d %H:%M:%S: year-month-day, then the hour of a 24-hour clock \
+         (%H, not %I), minutes (%M, not %m, which is the month) and seconds"
+            .to_owned()
+    };
+    format!("{mistake} — {SEE}")
+}
+
 /// What happened on the fake connection, in order.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Event {
@@ -96,22 +192,48 @@ enum Event {
     Newline(Instant),
     /// Bytes were written after the last flush.
     Wrote,
-    Flush,
+    Flush(Instant),
+}
+
+/// Bytes offered to one `write` that the connection did not take.
+#[derive(Clone, Debug)]
+struct Owed {
+    offered: usize,
+    taken: usize,
+    rest: Vec<u8>,
 }
 
 #[derive(Default)]
 struct Record {
     bytes: Vec<u8>,
     events: Vec<Event>,
+    writes: usize,
+    /// What the last `write` did not take, and the first such bytes never offered again.
+    owed: Option<Owed>,
+    lost: Option<Owed>,
 }
 
-/// A fake connection: remembers every byte, when each `\n` was written and when it was flushed.
-/// With `most_per_write`, it takes at most that many bytes per `write` call — as a socket whose
-/// send buffer is nearly full does.
+impl Record {
+    /// Bytes not taken must be offered again next (all, or a first part of them, as `write_all`
+    /// does); another write, a flush or returning loses them.
+    fn settle_owed(&mut self, offered_now: Option<&[u8]>) {
+        let Some(owed) = self.owed.take() else {
+            return;
+        };
+        let rest = owed.rest.as_slice();
+        let again = offered_now
+            .is_some_and(|now| !now.is_empty() && (now.starts_with(rest) || rest.starts_with(now)));
+        if !again && self.lost.is_none() {
+            self.lost = Some(owed);
+        }
+    }
+}
+
+/// A fake connection: takes 1 to n bytes per `write` (see [`WRITE_SIZES`]), remembers every
+/// byte, when each `\n` was written and when it was flushed.
 #[derive(Clone, Default)]
 struct Connection {
     record: Arc<Mutex<Record>>,
-    most_per_write: Option<usize>,
     count: usize,
 }
 
@@ -125,33 +247,51 @@ impl Connection {
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.lock().bytes).into_owned()
     }
-    fn newlines(&self) -> Vec<Instant> {
-        let record = self.lock();
-        let times = record.events.iter().filter_map(|event| match event {
-            Event::Newline(at) => Some(*at),
-            _ => None,
-        });
-        times.collect()
+    fn events(&self) -> Vec<Event> {
+        self.lock().events.clone()
     }
     fn lock(&self) -> std::sync::MutexGuard<'_, Record> {
         self.record
             .lock()
             .unwrap_or_else(|poison| poison.into_inner())
     }
+    /// Fails the test when bytes that one `write` did not take were never written.
+    fn check_nothing_lost(&self, what: &str) {
+        let mut record = self.lock();
+        record.settle_owed(None);
+        if let Some(lost) = &record.lost {
+            panic!(
+                "for {what}: one `write` was offered {} bytes and took only {} (a socket whose \
+                 send buffer is nearly full takes fewer, as this test's connection does, and \
+                 says how many it took), and the other bytes, {:?}, were never sent: they are \
+                 lost. Send with `write_all`, which calls `write` again until every byte is \
+                 taken, not with `write` (Python's `send` has the same trap; `sendall` is its \
+                 `write_all`) — {SEE}",
+                lost.offered,
+                lost.taken,
+                String::from_utf8_lossy(&lost.rest)
+            );
+        }
+    }
 }
 
 impl Write for Connection {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let taken = buf.len().min(self.most_per_write.unwrap_or(usize::MAX));
         let mut record = self.lock();
+        record.settle_owed(Some(buf));
         if record.bytes.len() > BYTES_LIMIT {
             panic!(
                 "{OURS} send_timestamps wrote more than {BYTES_LIMIT} bytes for count = {}: does \
-                 the loop stop after `count` messages? — see book chapter 5, 'Exercise 5: the \
-                 client'",
+                 the loop stop after `count` messages? — {SEE}",
                 self.count
             );
         }
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let most = WRITE_SIZES[record.writes % WRITE_SIZES.len()];
+        record.writes += 1;
+        let taken = buf.len().min(most);
         record.bytes.extend_from_slice(&buf[..taken]);
         let now = Instant::now();
         for &byte in &buf[..taken] {
@@ -160,10 +300,19 @@ impl Write for Connection {
                 _ => Event::Wrote,
             });
         }
+        if taken < buf.len() {
+            record.owed = Some(Owed {
+                offered: buf.len(),
+                taken,
+                rest: buf[taken..].to_vec(),
+            });
+        }
         Ok(taken)
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.lock().events.push(Event::Flush);
+        let mut record = self.lock();
+        record.settle_owed(None);
+        record.events.push(Event::Flush(Instant::now()));
         Ok(())
     }
 }
@@ -190,33 +339,29 @@ fn run_in_time<T: Send + 'static>(
                 .map(String::as_str)
                 .or_else(|| payload.downcast_ref::<&str>().copied())
                 .unwrap_or("(no message)");
-            if said.starts_with(OURS) {
-                panic!("for {what}: {said}");
+            if let Some(ours) = said.strip_prefix(OURS) {
+                panic!("for {what}:{ours}");
             }
             if said.starts_with("not yet implemented") {
                 panic!("for {what}: this part of exercise 5 is not written yet ({said})");
             }
             panic!(
                 "for {what}: the client panicked: {said}\nA client must not panic when writing \
-                 fails: return the error with `?` — see book chapter 5, 'Exercise 5: the client'"
+                 fails: return the error with `?` — {SEE}"
             )
         }
         Err(_) => panic!(
             "for {what}: send_timestamps did not return within {limit:?}. Wait `interval` \
              between two messages (`thread::sleep(interval)`), not a fixed second, and stop \
-             after `count` messages — see book chapter 5, 'Exercise 5: the client'"
+             after `count` messages — {SEE}"
         ),
     }
 }
 
 /// Calls `send_timestamps(connection, count, interval, fake clock)` with a time limit of a
-/// correct answer's time plus half a second.
-fn send(
-    what: &str,
-    connection: &Connection,
-    count: usize,
-    interval: Duration,
-) -> (io::Result<()>, FakeClock) {
+/// correct answer's time plus half a second; fails if it returns an error or a short write
+/// lost bytes. Returns the clock, to count its readings.
+fn send(what: &str, connection: &Connection, count: usize, interval: Duration) -> FakeClock {
     let clock = FakeClock::new(count);
     let (out, reading) = (connection.clone(), clock.clone());
     let waits = u32::try_from(count.saturating_sub(1)).expect("a small count");
@@ -224,28 +369,94 @@ fn send(
     let result = run_in_time(what, limit, move || {
         send_timestamps(out, count, interval, move || reading.read())
     });
-    (result, clock)
+    connection.check_nothing_lost(what);
+    assert!(
+        result.is_ok(),
+        "for {what}: expected Ok writing to a connection that takes every byte (a few at a time), \
+         got {result:?} — {SEE}"
+    );
+    clock
+}
+
+/// Why `sent` is not `expected` (both whole texts), `readings` the clock's readings.
+fn explain_messages(sent: &str, expected: &str, count: usize, readings: usize) -> String {
+    let lines: Vec<&str> = sent.lines().collect();
+    if !sent.is_empty() && readings == 0 {
+        return format!(
+            "the given clock was never read: the times must come from the `clock` parameter \
+             (call `clock()`), not from Local::now — the tests pass a fake clock — {SEE}"
+        );
+    }
+    if !sent.is_empty() && !sent.contains('\n') {
+        return format!(
+            "no message ends with `\\n`: TCP is a byte stream, so the server finds where a \
+             message ends by its `\\n` — send each timestamp followed by `\\n` — {SEE}"
+        );
+    }
+    if sent.contains("\r\n") {
+        return format!("each message ends with `\\n` alone, not `\\r\\n` — {SEE}");
+    }
+    if lines.len() != count {
+        let times = if lines.len().abs_diff(count) == 1 {
+            " (off by one)"
+        } else {
+            ""
+        };
+        return format!(
+            "{} messages were sent for count = {count}{times}: send exactly `count`, e.g. `for _ \
+             in 0..count` — {SEE}",
+            lines.len()
+        );
+    }
+    if readings != count {
+        return format!(
+            "the clock was read {readings} times for {count} messages: read it once per message, \
+             and send the time of that reading — {SEE}"
+        );
+    }
+    for (line, want) in lines.iter().zip(expected.lines()) {
+        if line != &want {
+            let second: u32 = want[17..].parse().expect("the expected seconds are digits");
+            let index = usize::try_from(second).expect("a small number");
+            let now = local(wall(
+                (2026, 11, 25),
+                (9, 50, second),
+                NANOS[index % NANOS.len()],
+            ));
+            return format!(
+                "message {} is {line:?}, expected {want:?}: {}",
+                index + 1,
+                explain_format(line, want, &now)
+            );
+        }
+    }
+    SEE.to_owned()
 }
 
 #[test]
 fn formats_local_time_in_the_lesson_format() {
     let cases = [
-        (beijing(2026, 11, 25, 9, 50, 0), "2026-11-25 09:50:00"),
-        (beijing(2026, 1, 2, 3, 4, 5), "2026-01-02 03:04:05"),
-        (beijing(1999, 12, 31, 23, 59, 59), "1999-12-31 23:59:59"),
+        (
+            wall((2026, 11, 25), (9, 50, 0), 987_654_321),
+            "2026-11-25 09:50:00",
+        ),
+        (wall((2026, 1, 2), (3, 4, 5), 1), "2026-01-02 03:04:05"),
+        (wall((2026, 1, 2), (15, 4, 5), 0), "2026-01-02 15:04:05"),
+        (
+            wall((1999, 12, 31), (23, 59, 59), 999_999_999),
+            "1999-12-31 23:59:59",
+        ),
     ];
-    for (now, expected) in cases {
+    for (wall, expected) in cases {
+        let now = local(wall);
         let what = format!("format_timestamp of {now}");
         let text = run_in_time(&what, Duration::from_secs(2), move || {
             format_timestamp(&now)
         });
-        assert_eq!(
-            text, expected,
-            "for {what}: expected {expected:?} — the format is %Y-%m-%d %H:%M:%S \
-             (net_basics::time_protocol::FORMAT), zero-padded, seconds included, no newline, in \
-             the local time `now` holds (here Beijing, UTC+8), not converted to UTC: no \
-             `naive_utc()`, no `Utc` — see book chapter 5, 'Exercise 5: the client'"
-        );
+        if text != expected {
+            let why = explain_format(&text, expected, &now);
+            panic!("for {what}: expected {expected:?}, got {text:?}: {why}");
+        }
     }
 }
 
@@ -254,110 +465,138 @@ fn sends_exactly_count_messages_from_the_given_clock() {
     for count in [0, 1, 3, 10] {
         let what = format!("count = {count}");
         let connection = Connection::new(count);
-        let (result, clock) = send(&what, &connection, count, Duration::ZERO);
-        assert!(
-            result.is_ok(),
-            "for {what}: expected Ok writing to memory, got {result:?}"
-        );
-        assert_eq!(
-            connection.text(),
-            expected_messages(count),
-            "for {what}: expected exactly {count} messages (right), each a fresh reading of the \
-             given clock (not Local::now), in local time, ended by \\n so the server knows where \
-             it ends — see book chapter 5, 'Exercise 5: the client'"
-        );
-        assert_eq!(
-            clock.readings(),
-            count,
-            "for {what}: expected the given clock to be read once per message — see book \
-             chapter 5, 'Exercise 5: the client'"
-        );
+        let clock = send(&what, &connection, count, Duration::ZERO);
+        let sent = connection.text();
+        let expected = expected_messages(count);
+        if sent != expected || clock.readings() != count {
+            let why = explain_messages(&sent, &expected, count, clock.readings());
+            panic!(
+                "for {what}: expected {expected:?} — {count} messages, each a fresh reading of the \
+                 given clock in local time, cut to whole seconds and ended by \\n — got {sent:?} \
+                 with {} clock readings: {why}",
+                clock.readings()
+            );
+        }
     }
 }
 
 #[test]
 fn sends_every_byte_even_when_a_write_takes_only_a_few() {
-    // The same call on a connection that takes every byte at once, and on one that takes at
-    // most 5 per `write`: the bytes sent must be the same.
-    let whole = Connection::new(3);
-    let (result, _) = send("3 messages", &whole, 3, Duration::ZERO);
-    assert!(
-        result.is_ok(),
-        "for 3 messages: expected Ok, got {result:?}"
-    );
-    let what = "a connection that takes at most 5 bytes per write";
-    let connection = Connection {
-        most_per_write: Some(5),
-        ..Connection::new(3)
-    };
-    let (result, _) = send(what, &connection, 3, Duration::ZERO);
-    assert!(result.is_ok(), "for {what}: expected Ok, got {result:?}");
-    assert_eq!(
-        connection.text(),
-        whole.text(),
-        "for {what}: expected the same bytes as on a connection that takes them all at once \
-         (right). `write` returns how many bytes it took, which may be fewer than you gave it \
-         (Python's `send` too); `write_all` loops until all are written — see book chapter 5, \
-         'Exercise 5: the client'"
-    );
+    // Every connection in these tests takes only a few bytes per `write` now and then; this one
+    // sends 12 messages, so every way of cutting a message is met.
+    let what = "12 messages on a connection that takes 1 to 13 bytes per write";
+    let connection = Connection::new(12);
+    let clock = send(what, &connection, 12, Duration::ZERO);
+    let sent = connection.text();
+    let expected = expected_messages(12);
+    if sent != expected {
+        let why = explain_messages(&sent, &expected, 12, clock.readings());
+        panic!("for {what}: expected {expected:?}, got {sent:?}: {why}");
+    }
 }
 
 #[test]
 fn flushes_each_message_before_going_on() {
     let what = "3 messages";
     let connection = Connection::new(3);
-    let (result, _) = send(what, &connection, 3, Duration::from_millis(5));
-    assert!(result.is_ok(), "for {what}: expected Ok, got {result:?}");
-    let events = connection.lock().events.clone();
+    send(what, &connection, 3, Duration::from_millis(5));
     let mut waiting = false; // a message's `\n` was written and not flushed yet
     let mut messages = 0;
-    for event in events {
+    for event in connection.events() {
         match event {
             Event::Newline(_) if waiting => panic!(
                 "for {what}: message {} was written while message {messages} had not been \
                  flushed. Call `out.flush()` after each message: a buffered writer keeps it \
-                 until its buffer fills, and the server sees nothing — see book chapter 5, \
-                 'Exercise 5: the client'",
+                 until its buffer fills, and the server sees nothing — {SEE}",
                 messages + 1
             ),
             Event::Newline(_) => {
                 waiting = true;
                 messages += 1;
             }
-            Event::Flush => waiting = false,
+            Event::Flush(_) => waiting = false,
             Event::Wrote => {}
         }
     }
     assert!(
         !waiting,
         "for {what}: send_timestamps returned without flushing its last message. Call \
-         `out.flush()` after each message — see book chapter 5, 'Exercise 5: the client'"
+         `out.flush()` after each message — {SEE}"
     );
 }
 
+/// When each message was written (its `\n`) and when it left (the first flush after it).
+fn sent_and_left(events: &[Event]) -> Vec<(Instant, Option<Instant>)> {
+    let mut messages: Vec<(Instant, Option<Instant>)> = Vec::new();
+    for event in events {
+        match *event {
+            Event::Newline(at) => messages.push((at, None)),
+            Event::Flush(at) => {
+                for message in messages.iter_mut().filter(|m| m.1.is_none()) {
+                    message.1 = Some(at);
+                }
+            }
+            Event::Wrote => {}
+        }
+    }
+    messages
+}
+
 #[test]
-fn waits_interval_between_messages() {
-    // Three messages 40 ms apart: two waits, each after a message has left.
-    let interval = Duration::from_millis(40);
-    let what = format!("count = 3, interval = {interval:?}");
-    let connection = Connection::new(3);
-    let (result, _) = send(&what, &connection, 3, interval);
-    assert!(result.is_ok(), "for {what}: expected Ok, got {result:?}");
-    let newlines = connection.newlines();
+fn waits_interval_between_messages_and_no_more() {
+    // Four messages 50 ms apart: three waits, each after a message has left. Each gap must be at
+    // least 0.9 × `interval` and, for the shortest of the three, less than 1.5 × interval + 10 ms:
+    // a wait of twice the interval, or two waits, are too long.
+    let interval = Duration::from_millis(50);
+    let what = format!("count = 4, interval = {interval:?}");
+    let connection = Connection::new(4);
+    send(&what, &connection, 4, interval);
+    let messages = sent_and_left(&connection.events());
     assert_eq!(
-        newlines.len(),
-        3,
-        "for {what}: expected 3 messages, each ending in \\n — see book chapter 5"
+        messages.len(),
+        4,
+        "for {what}: expected 4 messages, each ending in \\n, got {:?} — {SEE}",
+        connection.text()
     );
-    for pair in newlines.windows(2) {
-        let gap = pair[1] - pair[0];
+    for (number, (written, left)) in messages.iter().enumerate() {
+        let Some(left) = left else {
+            panic!(
+                "for {what}: message {} was never flushed: call `out.flush()` after each message \
+                 — {SEE}",
+                number + 1
+            );
+        };
         assert!(
-            gap >= interval,
-            "for {what}: expected each message to leave {interval:?} after the one before it, \
-             got {gap:?}: write a message, then wait `interval` before the next — see book \
-             chapter 5, 'Exercise 5: the client'"
+            *left - *written < interval / 2,
+            "for {what}: message {} was flushed {:?} after it was written: flush it at once, \
+             then wait — a message that waits in a buffer during the interval reaches the server \
+             an interval late — {SEE}",
+            number + 1,
+            *left - *written
         );
     }
+    let left: Vec<Instant> = messages.iter().filter_map(|m| m.1).collect();
+    let gaps: Vec<Duration> = left.windows(2).map(|pair| pair[1] - pair[0]).collect();
+    // A sleep never wakes early; 10 % less is allowed for an answer that sends on a schedule
+    // (start + k × interval), whose gaps vary by the time a write takes.
+    for (number, gap) in gaps.iter().enumerate() {
+        assert!(
+            *gap >= interval * 9 / 10,
+            "for {what}: message {} left {gap:?} after message {}: wait `interval` between two \
+             messages (`thread::sleep(interval)`) — not a part of it, not `interval.as_secs()` \
+             seconds (0 for less than a second) — {SEE}",
+            number + 2,
+            number + 1
+        );
+    }
+    let shortest = gaps.iter().min().copied().unwrap_or_default();
+    assert!(
+        shortest < interval * 3 / 2 + Duration::from_millis(10),
+        "for {what}: the messages left {gaps:?} apart, each at least {:?}: that is more than \
+         the interval. Wait once, `interval`, between two messages — not twice, not \
+         `interval` plus a second — {SEE}",
+        interval * 3 / 2
+    );
 }
 
 #[test]
@@ -366,59 +605,110 @@ fn does_not_wait_before_the_first_or_after_the_last_message() {
     let what = format!("count = 1, interval = {interval:?}");
     let connection = Connection::new(1);
     let started = Instant::now();
-    let (result, clock) = send(&what, &connection, 1, interval);
+    let clock = send(&what, &connection, 1, interval);
     let returned = started.elapsed();
-    assert!(result.is_ok(), "for {what}: expected Ok, got {result:?}");
-    let Some(first) = connection.newlines().first().map(|at| *at - started) else {
+    let Some(first) = sent_and_left(&connection.events())
+        .first()
+        .map(|(written, left)| left.unwrap_or(*written) - started)
+    else {
         panic!(
-            "for {what}: expected one message ended by \\n, got {:?} — see book chapter 5, \
-             'Exercise 5: the client'",
+            "for {what}: expected one message ended by \\n, got {:?} — {SEE}",
             connection.text()
         );
     };
     assert!(
         first < interval / 2,
         "for {what}: expected the message to leave at once, it left after {first:?}: do not \
-         wait before the first message — see book chapter 5, 'Exercise 5: the client'"
+         wait before the first message — wait only *between* two messages — {SEE}"
     );
     assert!(
         returned < interval / 2,
         "for {what}: expected send_timestamps to return at once after its only message, it took \
-         {returned:?}: wait only *between* two messages, not after the last — see book chapter 5, \
-         'Exercise 5: the client'"
+         {returned:?}: do not wait after the last message — wait only *between* two messages — \
+         {SEE}"
     );
     assert_eq!(
         clock.readings(),
         1,
         "for {what}: expected the given clock (not Local::now) to be read once for one message \
-         — see book chapter 5, 'Exercise 5: the client'"
+         — {SEE}"
     );
+}
+
+/// A connection whose server went away: the first `ok_writes` writes succeed, then every write
+/// fails with BrokenPipe (or, with `flush_fails`, every flush does). Counts what is tried after
+/// the first failure, and stops a client that keeps trying.
+struct Gone {
+    ok_writes: usize,
+    flush_fails: bool,
+    writes: usize,
+    after_failure: usize,
+}
+
+impl Gone {
+    fn failed(&mut self) -> io::Error {
+        self.after_failure += 1;
+        if self.after_failure > 20 {
+            panic!(
+                "{OURS} send_timestamps kept writing after a write had failed with BrokenPipe: a \
+                 failed write means the server went away — return the error with `?` — {SEE}"
+            );
+        }
+        io::Error::from(io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl Write for Gone {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writes += 1;
+        if self.flush_fails || self.writes <= self.ok_writes {
+            return Ok(buf.len());
+        }
+        Err(self.failed())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        if self.flush_fails {
+            return Err(self.failed());
+        }
+        Ok(())
+    }
 }
 
 #[test]
 fn a_failed_write_is_returned() {
-    /// A connection whose server went away: every write fails.
-    struct Gone;
-    impl Write for Gone {
-        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
-            Err(io::Error::from(io::ErrorKind::BrokenPipe))
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
+    let cases = [
+        (
+            "a connection whose every write fails (BrokenPipe)",
+            0,
+            false,
+        ),
+        ("a connection that fails after the first message", 1, false),
+        ("a connection whose flush fails (BrokenPipe)", 0, true),
+    ];
+    for (what, ok_writes, flush_fails) in cases {
+        let clock = FakeClock::new(3);
+        let gone = Gone {
+            ok_writes,
+            flush_fails,
+            writes: 0,
+            after_failure: 0,
+        };
+        let result = run_in_time(what, Duration::from_secs(2), move || {
+            send_timestamps(gone, 3, Duration::ZERO, move || clock.read())
+        });
+        let why = if result.is_ok() {
+            "send_timestamps returned Ok, so its user is told all went well: the error was \
+             ignored (`let _ =`, `.ok()`, or a `write` whose Result is dropped)"
+        } else {
+            "the error must be the write's own, unchanged"
+        };
+        assert_eq!(
+            result.as_ref().map_err(io::Error::kind),
+            Err(io::ErrorKind::BrokenPipe),
+            "for {what}: expected the BrokenPipe error to be returned with `?`, got {result:?}: \
+             {why}. The client must tell its user that the server went away — {SEE}"
+        );
     }
-    let what = "a connection whose every write fails (BrokenPipe)";
-    let clock = FakeClock::new(3);
-    let result = run_in_time(what, Duration::from_secs(2), move || {
-        send_timestamps(Gone, 3, Duration::ZERO, move || clock.read())
-    });
-    assert_eq!(
-        result.as_ref().map_err(io::Error::kind),
-        Err(io::ErrorKind::BrokenPipe),
-        "for {what}: expected the write error to be returned with `?`, got {result:?}: the \
-         client must tell its user that the server went away — see book chapter 5, 'Exercise 5: \
-         the client'"
-    );
 }
 
 #[test]
@@ -438,7 +728,7 @@ fn sends_over_a_real_connection() {
     });
     assert!(
         result.is_ok(),
-        "for {what}: expected Ok sending to a listening socket, got {result:?}"
+        "for {what}: expected Ok sending to a listening socket, got {result:?} — {SEE}"
     );
     let (mut server_side, _) = listener.accept().expect("accept the queued connection");
     server_side
@@ -451,7 +741,6 @@ fn sends_over_a_real_connection() {
     assert_eq!(
         received,
         expected_messages(3),
-        "for {what}: expected the server to receive three timestamps, each ended by \\n — see \
-         book chapter 5, 'Exercise 5: the client'"
+        "for {what}: expected the server to receive three timestamps, each ended by \\n — {SEE}"
     );
 }

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Do the exercise tests catch wrong answers, and accept right ones written differently?
+#
+#   tools/scripts/wrong_answers.sh [exNN | tools/wrong-answers/exNN/NAME.rs]…   (default: all)
+#
+# Each file in tools/wrong-answers/exNN/ is a whole exercise file as a student might write it.
+# Its first line says what it is:
+#
+#   // wrong: <the mistake>. expect: "<a fragment the test output must contain>"
+#   // right: <how it differs from solutions/exNN_*.rs>
+#
+# Each one is copied over exercises/exNN_*.rs in a scratch copy of the crate
+# ($CARGO_TARGET_DIR/wrong-answers/crate, default target/wrong-answers/crate, built in its own
+# target dir next to it), its tests
+# are built (`cargo test --test exNN_… --no-run`, at most BUILD_TIMEOUT s) and run (at most
+# TEST_TIMEOUT s). A wrong answer must compile, make the tests fail without hanging, and the
+# output must contain its fragment (the message that names the mistake). A right answer must
+# pass. To see what a student sees, copy one file over exercises/ and run the test yourself:
+#
+#   cp tools/wrong-answers/ex04/forgets_flush.rs exercises/ex04_time_server.rs
+#   cargo test --test ex04_time_server          # then: git checkout exercises/
+#
+# VERBOSE=1 also prints the message of the first failing test (what `cargo run` would show).
+# Exit status 0 when every answer is judged as expected, 1 otherwise.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+work=${WRONG_ANSWERS_DIR:-${CARGO_TARGET_DIR:-$root/target}/wrong-answers}
+crate=$work/crate
+export CARGO_TARGET_DIR=$work/target
+export CARGO_TERM_COLOR=never
+BUILD_TIMEOUT=${BUILD_TIMEOUT:-600}
+TEST_TIMEOUT=${TEST_TIMEOUT:-60}
+
+files=()
+if (($# == 0)); then
+    set -- tools/wrong-answers/ex[0-9][0-9]
+fi
+for arg in "$@"; do
+    if [[ -d $arg ]]; then
+        files+=("$arg"/*.rs)
+    elif [[ -d tools/wrong-answers/$arg ]]; then
+        files+=(tools/wrong-answers/"$arg"/*.rs)
+    elif [[ -f $arg ]]; then
+        files+=("$arg")
+    else
+        echo "wrong_answers: no such exercise or file: $arg" >&2
+        exit 2
+    fi
+done
+
+# A scratch copy of the crate as a student has it; only exercises/ changes from one answer to the
+# next, so cargo rebuilds only the one test target.
+rm -rf "$crate" && mkdir -p "$crate"
+tar -C "$root" --exclude=./target --exclude=./.git --exclude=./book/book --exclude=node_modules \
+    -cf - . | tar -C "$crate" -xf -
+
+# The output of the first test, in the test file's order, that failed in libtest's log $2.
+first_failure() {
+    local name
+    for name in $(awk '/^#\[test\]/ { t = 1; next } t && /^(pub )?fn / { sub(/^(pub )?fn /, ""); sub(/\(.*/, ""); print; t = 0 }' "$1"); do
+        if grep -q "^---- $name stdout ----$" "$2"; then
+            awk -v head="---- $name stdout ----" '$0 == head { on = 1; next } on && (/^---- .* stdout ----$/ || /^failures:$/) { exit } on' "$2"
+            return
+        fi
+    done
+    grep -m 1 -A 3 'panicked at' "$2" || tail -n 5 "$2"
+}
+
+started=$(date +%s)
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+wrong=0 caught=0 right=0 accepted=0 problems=()
+for file in "${files[@]}"; do
+    exercise=$(basename "$(dirname "$file")")
+    name="$exercise/$(basename "$file" .rs)"
+    tests=(tests/"$exercise"_*.rs)
+    stem=$(basename "${tests[0]}" .rs)
+    [[ -f tests/$stem.rs ]] || { problems+=("$name: no tests/${exercise}_*.rs"); continue; }
+    first=$(head -n 1 "$file")
+    case $first in
+    "// wrong: "*)
+        kind=wrong
+        fragment=$(sed -nE '1s/.* expect: "(.*)"[[:space:]]*$/\1/p' "$file")
+        [[ -n $fragment ]] || { problems+=("$name: its first line has no expect: \"…\""); continue; }
+        wrong=$((wrong + 1))
+        ;;
+    "// right: "*)
+        kind=right
+        right=$((right + 1))
+        ;;
+    *)
+        problems+=("$name: the first line must start with '// wrong: ' or '// right: '")
+        continue
+        ;;
+    esac
+    cp "$file" "$crate/exercises/$stem.rs"
+    if ! (cd "$crate" && timeout "$BUILD_TIMEOUT" cargo test --test "$stem" --no-run) >"$log" 2>&1; then
+        problems+=("$name: does not compile (a corpus answer must compile):
+$(grep -m 1 -A 6 -E '^error' "$log" || tail -n 8 "$log")")
+        echo "  ✘ $name: does not compile"
+        continue
+    fi
+    # cargo names the test program it built: "Executable tests/exNN_….rs (target/…/exNN_…-HASH)".
+    exe=$(sed -nE 's/.*Executable .*\((.*)\)$/\1/p' "$log" | tail -n 1)
+    [[ -n $exe ]] || { problems+=("$name: cargo did not name the test program it built"); continue; }
+    t0=$(date +%s%N)
+    status=0
+    (cd "$crate" && timeout "$TEST_TIMEOUT" "$exe") >"$log" 2>&1 || status=$?
+    elapsed=$((($(date +%s%N) - t0) / 1000000))
+    if [[ $kind == right ]]; then
+        if ((status == 0)); then
+            accepted=$((accepted + 1))
+            echo "  ✔ $name: accepted (${elapsed} ms)"
+        else
+            problems+=("$name: a right answer was rejected (exit $status):
+$(grep -m 3 -A 4 -E "panicked at|^test result" "$log" || tail -n 5 "$log")")
+            echo "  ✘ $name: REJECTED"
+        fi
+    elif ((status == 124)); then
+        problems+=("$name: the tests hung (stopped after $TEST_TIMEOUT s): every wait must be bounded")
+        echo "  ✘ $name: HUNG"
+    elif ((status == 0)); then
+        problems+=("$name: the tests PASSED a wrong answer ($(head -n 1 "$file"))")
+        echo "  ✘ $name: PASSED (a wrong answer)"
+    else
+        # The progress view (`cargo run`) shows the first failing test in the file's order: that
+        # one must name the mistake.
+        first=$(first_failure "tests/$stem.rs" "$log")
+        if grep -qF -- "$fragment" <<<"$first"; then
+            caught=$((caught + 1))
+            echo "  ✔ $name: caught, says \"$fragment\" (${elapsed} ms)"
+            if [[ ${VERBOSE:-0} == 1 ]]; then
+                awk '/panicked at/ { on = 1; next } on && /^(stack backtrace:|note: )/ { exit } on' <<<"$first" |
+                    fold -s -w 110 | sed 's/^/        /'
+            fi
+        else
+            problems+=("$name: caught, but the first failing test does not say \"$fragment\":
+$(head -c 1500 <<<"$first")")
+            echo "  ✘ $name: caught, but without \"$fragment\""
+        fi
+    fi
+done
+
+echo
+echo "wrong answers: $caught of $wrong caught with the message that names the mistake"
+echo "right answers: $accepted of $right accepted"
+echo "in $(($(date +%s) - started)) s"
+if ((${#problems[@]})); then
+    echo
+    printf '%s\n\n' "${problems[@]}"
+    exit 1
+fi

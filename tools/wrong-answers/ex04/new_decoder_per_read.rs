@@ -1,0 +1,34 @@
+// wrong: a new decoder for every read, so a message split over two reads is lost. expect: "new decoder for every read"
+//! Exercise 4, as a student might write it (tools/wrong-answers; see tools/scripts/wrong_answers.sh).
+
+use std::io::{self, Read, Write};
+
+use net_basics::time_protocol::TimestampDecoder;
+
+pub fn handle_client(mut reader: impl Read, out: &mut impl Write) -> io::Result<usize> {
+    let mut buffer = [0u8; 1024];
+    let mut count = 0;
+    let mut decoder = TimestampDecoder::new();
+    loop {
+        let n = match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        decoder = TimestampDecoder::new();
+        decoder.push(&buffer[..n]);
+        while let Some(message) = decoder.next_message()? {
+            if message.is_timestamp() {
+                count += 1;
+            }
+            writeln!(out, "{message}")?;
+        }
+        out.flush()?;
+    }
+    if let Some(rest) = decoder.finish() {
+        writeln!(out, "{rest}")?;
+        out.flush()?;
+    }
+    Ok(count)
+}

@@ -1,0 +1,33 @@
+// wrong: `Ok(0) => continue`, as if 0 bytes meant "nothing yet". expect: "called read again after a read had returned 0 bytes"
+//! Exercise 4, as a student might write it (tools/wrong-answers; see tools/scripts/wrong_answers.sh).
+
+use std::io::{self, Read, Write};
+
+use net_basics::time_protocol::TimestampDecoder;
+
+pub fn handle_client(mut reader: impl Read, out: &mut impl Write) -> io::Result<usize> {
+    let mut decoder = TimestampDecoder::new();
+    let mut buffer = [0u8; 1024];
+    let mut count = 0;
+    let result = loop {
+        let n = match reader.read(&mut buffer) {
+            Ok(0) => continue,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => break Err(e),
+        };
+        decoder.push(&buffer[..n]);
+        while let Some(message) = decoder.next_message()? {
+            if message.is_timestamp() {
+                count += 1;
+            }
+            writeln!(out, "{message}")?;
+        }
+        out.flush()?;
+    };
+    if let Some(rest) = decoder.finish() {
+        writeln!(out, "{rest}")?;
+        out.flush()?;
+    }
+    result.map(|()| count)
+}

@@ -1,0 +1,29 @@
+// wrong: writes, waits, then flushes: each message sits in a buffer for an interval. expect: "flush it at once, then wait"
+//! Exercise 5, as a student might write it (tools/wrong-answers; see tools/scripts/wrong_answers.sh).
+
+use std::io::{self, Write};
+use std::thread;
+use std::time::Duration;
+
+use chrono::{DateTime, Local};
+
+pub fn format_timestamp(now: &DateTime<Local>) -> String {
+    now.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+pub fn send_timestamps(
+    mut out: impl Write,
+    count: usize,
+    interval: Duration,
+    mut clock: impl FnMut() -> DateTime<Local>,
+) -> io::Result<()> {
+    for i in 0..count {
+        let message = format!("{}\n", format_timestamp(&clock()));
+        out.write_all(message.as_bytes())?;
+        if i + 1 < count {
+            thread::sleep(interval);
+        }
+        out.flush()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,28 @@
+// wrong: sends bare timestamps, as the lesson's client does. expect: "no message ends with"
+//! Exercise 5, as a student might write it (tools/wrong-answers; see tools/scripts/wrong_answers.sh).
+
+use std::io::{self, Write};
+use std::thread;
+use std::time::Duration;
+
+use chrono::{DateTime, Local};
+
+pub fn format_timestamp(now: &DateTime<Local>) -> String {
+    now.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+pub fn send_timestamps(
+    mut out: impl Write,
+    count: usize,
+    interval: Duration,
+    mut clock: impl FnMut() -> DateTime<Local>,
+) -> io::Result<()> {
+    for i in 0..count {
+        if i > 0 {
+            thread::sleep(interval);
+        }
+        out.write_all(format_timestamp(&clock()).as_bytes())?;
+        out.flush()?;
+    }
+    Ok(())
+}

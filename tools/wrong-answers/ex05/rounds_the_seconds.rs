@@ -1,0 +1,31 @@
+// wrong: rounds to the nearest second (adds half a second, then formats). expect: "rounded to the nearest second"
+//! Exercise 5, as a student might write it (tools/wrong-answers; see tools/scripts/wrong_answers.sh).
+
+use std::io::{self, Write};
+use std::thread;
+use std::time::Duration;
+
+use chrono::{DateTime, Local};
+
+pub fn format_timestamp(now: &DateTime<Local>) -> String {
+    (now.naive_local() + chrono::Duration::milliseconds(500))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+pub fn send_timestamps(
+    mut out: impl Write,
+    count: usize,
+    interval: Duration,
+    mut clock: impl FnMut() -> DateTime<Local>,
+) -> io::Result<()> {
+    for i in 0..count {
+        if i > 0 {
+            thread::sleep(interval);
+        }
+        let message = format_timestamp(&clock()) + "\n";
+        out.write_all(message.as_bytes())?;
+        out.flush()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,27 @@
+// wrong: sleeps after every message, the last one too. expect: "do not wait after the last message"
+//! Exercise 5, as a student might write it (tools/wrong-answers; see tools/scripts/wrong_answers.sh).
+
+use std::io::{self, Write};
+use std::thread;
+use std::time::Duration;
+
+use chrono::{DateTime, Local};
+
+pub fn format_timestamp(now: &DateTime<Local>) -> String {
+    now.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+pub fn send_timestamps(
+    mut out: impl Write,
+    count: usize,
+    interval: Duration,
+    mut clock: impl FnMut() -> DateTime<Local>,
+) -> io::Result<()> {
+    for _ in 0..count {
+        let message = format!("{}\n", format_timestamp(&clock()));
+        out.write_all(message.as_bytes())?;
+        out.flush()?;
+        thread::sleep(interval);
+    }
+    Ok(())
+}
