@@ -35,7 +35,7 @@ use ex01_ip_lookup::{IpKind, classify_ip, local_ip_for};
 ///
 /// Then show which of them the OS would send from to reach a target. Nothing is sent.
 #[derive(Parser)]
-#[command(name = "01_ip_lookup")]
+#[command(name = "01_ip_lookup", bin_name = "01_ip_lookup")]
 struct Args {
     /// The IP address to reach, such as 203.0.113.7 or 2001:db8::7 [default: 192.0.2.1 and
     /// 2001:db8::1, addresses reserved for documentation]

@@ -27,7 +27,7 @@ use ex02_port_ranges::{classify_port, iana_range, parse_port};
 
 /// Classify port numbers: the lesson's two ranges and IANA's three.
 #[derive(Parser)]
-#[command(name = "02_port_ranges")]
+#[command(name = "02_port_ranges", bin_name = "02_port_ranges")]
 struct Args {
     /// Port numbers from 0 to 65535, such as 80 8000 65535
     // Strings, not numbers: `parse_port` explains better than clap. `-1` must reach it too.

@@ -28,6 +28,7 @@ use ex03_socket2_listener::{accept_one, open_listener};
 
 /// A TCP server built step by step with socket2: it accepts one client and prints what it sends.
 #[derive(Parser)]
+#[command(bin_name = "03_socket2_listener")] // not `03_socket2_listener.exe` on Windows
 #[command(after_help = "Then, in a second terminal: nc 127.0.0.1 PORT (and type a line)")]
 struct Args {
     /// Where to listen: an IP address of this machine (or a name: localhost) and a port (0: any)

@@ -50,6 +50,7 @@ static CONNECTED: AtomicUsize = AtomicUsize::new(0);
 
 /// The lesson's time server: prints every timestamp its clients send, beside its own clock.
 #[derive(Parser)]
+#[command(bin_name = "04_time_server")] // not `04_time_server.exe` on Windows
 #[command(after_help = "Then, in a second terminal: cargo run --example 05_time_client")]
 struct Args {
     /// Where to listen: an IP address of this machine (0.0.0.0: all of them) or a name such as

@@ -35,6 +35,7 @@ use ex05_time_client::send_timestamps;
 
 /// The lesson's time client: sends its local time to the time server every second.
 #[derive(Parser)]
+#[command(bin_name = "05_time_client")] // not `05_time_client.exe` on Windows
 #[command(after_help = "Start the server first: cargo run --example 04_time_server")]
 struct Args {
     /// The server's address: its IP address or name (localhost), and its port

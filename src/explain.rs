@@ -234,6 +234,9 @@ pub fn timestamp_count(text: &str) -> Result<u64, String> {
 /// For "already in use" it looks at who holds the port (on Linux, in `/proc/net/tcp`, without
 /// touching any socket): a program listening there, or only connections still closing
 /// (TIME_WAIT) after a server ended — then `ss -ltnp` shows nothing, and the answer is to wait.
+/// The command it suggests for finding that program is this OS's: `ss` on Linux, `lsof` on
+/// macOS, `netstat` on Windows. "Permission denied" means something else on Windows than on
+/// Unix, and the sentence says what it means here.
 ///
 /// ```
 /// use std::io;
@@ -247,10 +250,7 @@ pub fn bind_error(addr: SocketAddr, err: &io::Error) -> String {
     let port = addr.port();
     match err.kind() {
         io::ErrorKind::AddrInUse => address_in_use(addr, port_holders(port)),
-        io::ErrorKind::PermissionDenied => format!(
-            "cannot listen on {addr}: permission denied — ports below 1024 are well-known ports \
-             reserved for system services; use a port of 1024 or above, such as 8000 (see book chapter 2)"
-        ),
+        io::ErrorKind::PermissionDenied => permission_denied(std::env::consts::OS, addr, err),
         io::ErrorKind::AddrNotAvailable => format!(
             "cannot listen on {addr}: {ip} is not an address of this machine — a server can only \
              bind to its own addresses; list them with `cargo run --example 01_ip_lookup`, or use \
@@ -315,8 +315,64 @@ fn port_holders(port: u16) -> Option<PortHolders> {
     found_a_table.then_some(holders)
 }
 
+/// Why `os` (a value of `std::env::consts::OS`) refused `addr` to this program.
+///
+/// - Linux and the BSDs: ports below 1024 are privileged (only root binds them). macOS checks
+///   this only for a specific address such as 127.0.0.1: any program may bind
+///   0.0.0.0 with a low port (xnu, `bsd/netinet/in_pcb.c`, `in_pcbbind`: the privilege check
+///   runs when `sin_addr.s_addr != 0`).
+/// - Windows has no privileged ports. Its "permission denied" on bind (WSAEACCES, 10013) means
+///   the port lies in a range the system excluded for itself (with Hyper-V or WSL on, winnat
+///   reserves ranges that can cover 8000), or that another program holds the port for
+///   its exclusive use (Microsoft Learn, "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE": the
+///   ACCESS cells of its tables).
+fn permission_denied(os: &str, addr: SocketAddr, err: &io::Error) -> String {
+    let port = addr.port();
+    let other = format!("{}:0", bracketed_ip(addr));
+    if os == "windows" {
+        format!(
+            "cannot listen on {addr}: permission denied — Windows keeps port {port} from this \
+             program: either it lies in a range the system reserved (Hyper-V and WSL reserve \
+             ranges; list them with `netsh interface ipv4 show excludedportrange protocol=tcp`), or another program holds it for its exclusive use (find it with \
+             `{find}`); pick another port, such as {other} (see book chapter 2)",
+            find = find_listener(os, port),
+        )
+    } else if port >= 1024 {
+        // Not the privileged-port rule: a security policy (SELinux, a sandbox) said no.
+        format!("cannot listen on {addr}: {err} — this system does not let this program use it")
+    } else if os == "macos" {
+        format!(
+            "cannot listen on {addr}: permission denied — ports below 1024 are well-known ports \
+             reserved for system services (macOS lets every program use them only on 0.0.0.0); \
+             use a port of 1024 or above, such as 8000 (see book chapter 2)"
+        )
+    } else {
+        format!(
+            "cannot listen on {addr}: permission denied — ports below 1024 are well-known ports \
+             reserved for system services; use a port of 1024 or above, such as 8000 (see book \
+             chapter 2)"
+        )
+    }
+}
+
+/// The command that shows which program listens on `port` on `os` (a value of
+/// `std::env::consts::OS`): `ss` on Linux, `lsof` on macOS and the BSDs, `netstat` on Windows
+/// (in cmd and PowerShell alike; the last column of the `LISTENING` line is the program's PID).
+fn find_listener(os: &str, port: u16) -> String {
+    match os {
+        "windows" => format!("netstat -ano | findstr :{port}"),
+        "linux" | "android" => format!("ss -ltnp 'sport = :{port}'"),
+        _ => format!("lsof -nP -iTCP:{port} -sTCP:LISTEN"),
+    }
+}
+
 /// The sentence for "address already in use", given who holds the port (`None`: unknown).
 pub fn address_in_use(addr: SocketAddr, holders: Option<PortHolders>) -> String {
+    address_in_use_on(std::env::consts::OS, addr, holders)
+}
+
+/// [`address_in_use`] for `os`, so that the tests can read every OS's sentence on any OS.
+fn address_in_use_on(os: &str, addr: SocketAddr, holders: Option<PortHolders>) -> String {
     let port = addr.port();
     let other = format!("{}:0", bracketed_ip(addr));
     match holders {
@@ -333,9 +389,9 @@ pub fn address_in_use(addr: SocketAddr, holders: Option<PortHolders>) -> String 
         ),
         _ => format!(
             "cannot listen on {addr}: {addr} is already in use — another program (perhaps an \
-             earlier server you did not stop) listens on port {port}; find it with \
-             `ss -ltnp 'sport = :{port}'` and stop it, or pick another port such as {other} \
-             (see book chapter 3)"
+             earlier server you did not stop) listens on port {port}; find it with `{find}` and \
+             stop it, or pick another port such as {other} (see book chapter 3)",
+            find = find_listener(os, port),
         ),
     }
 }
@@ -593,9 +649,14 @@ mod tests {
 
     #[test]
     fn every_startup_error_names_the_address_and_a_next_step() {
+        let denied = if cfg!(windows) {
+            "excludedportrange"
+        } else {
+            "well-known"
+        };
         let cases = [
             (io::ErrorKind::AddrInUse, "already in use", "chapter 3"),
-            (io::ErrorKind::PermissionDenied, "well-known", "chapter 2"),
+            (io::ErrorKind::PermissionDenied, denied, "chapter 2"),
             (
                 io::ErrorKind::AddrNotAvailable,
                 "not an address of this machine",
@@ -622,11 +683,55 @@ mod tests {
             listening: 1,
             connections: 3,
         };
-        for holders in [Some(held), None] {
-            let text = address_in_use(addr("127.0.0.1:8000"), holders);
-            assert!(text.contains("ss -ltnp 'sport = :8000'"), "{text}");
-            assert!(!text.contains("TIME_WAIT"), "{text}");
+        let commands = [
+            ("linux", "`ss -ltnp 'sport = :8000'`"),
+            ("macos", "`lsof -nP -iTCP:8000 -sTCP:LISTEN`"),
+            ("windows", "`netstat -ano | findstr :8000`"),
+        ];
+        for (os, command) in commands {
+            for holders in [Some(held), None] {
+                let text = address_in_use_on(os, addr("127.0.0.1:8000"), holders);
+                assert!(text.contains(command), "{os}: {text}");
+                assert!(!text.contains("TIME_WAIT"), "{os}: {text}");
+            }
         }
+        let here = address_in_use(addr("127.0.0.1:8000"), None);
+        assert!(
+            here.contains(&find_listener(std::env::consts::OS, 8000)),
+            "this OS's command: {here}"
+        );
+    }
+
+    #[test]
+    fn permission_denied_says_what_it_means_on_each_os() {
+        let denied = io::Error::from(io::ErrorKind::PermissionDenied);
+        let low = addr("127.0.0.1:80");
+        for os in ["linux", "macos"] {
+            let text = permission_denied(os, low, &denied);
+            assert!(text.contains("below 1024"), "{os}: {text}");
+            assert!(text.contains("such as 8000"), "{os}: {text}");
+        }
+        assert!(permission_denied("macos", low, &denied).contains("only on 0.0.0.0"));
+        // Windows has no privileged ports: 10013 is a reserved range or another program's
+        // exclusive use, also for 8000.
+        for port in ["80", "8000"] {
+            let text = permission_denied("windows", addr(&format!("127.0.0.1:{port}")), &denied);
+            assert!(!text.contains("1024"), "windows, {port}: {text}");
+            for needed in [
+                "netsh interface ipv4 show excludedportrange protocol=tcp",
+                "exclusive use",
+                &format!("netstat -ano | findstr :{port}"),
+                "127.0.0.1:0",
+            ] {
+                assert!(
+                    text.contains(needed),
+                    "windows, {port}: {needed:?} in {text}"
+                );
+            }
+        }
+        // Above 1024 on Unix it is not the privileged-port rule: no advice about 1024.
+        let text = permission_denied("linux", addr("127.0.0.1:8000"), &denied);
+        assert!(!text.contains("1024"), "{text}");
     }
 
     #[test]

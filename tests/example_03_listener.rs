@@ -4,20 +4,18 @@ mod common;
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::Output;
 
-use assert_cmd::Command;
+use assert_cmd::prelude::*;
 use common::{PATIENCE, Running};
 use predicates::prelude::*;
 
 const EXAMPLE: &str = "03_socket2_listener";
 
-/// The example under assert_cmd, with a time limit: a wrong example must fail, not hang.
-fn example_with_timeout() -> Command {
-    let mut command = Command::from_std(common::example_command(EXAMPLE));
-    command.timeout(PATIENCE);
-    command
+/// Runs the example with `args` to its end, within a time limit: a wrong example must fail,
+/// not hang. The result takes assert_cmd's checks (`.assert()`).
+fn run_example(args: &[&str]) -> Output {
+    common::run_to_end(common::example_command(EXAMPLE).args(args), EXAMPLE)
 }
 
 /// The address in a step-④ line: `④ listen  listening on ADDR (backlog N)`.
@@ -94,21 +92,7 @@ fn the_example_shows_every_step_and_what_the_client_sends() {
         line.contains("closed the connection (read returned 0")
     });
     server.lines_until("step ⑦ close", |line| line.starts_with("⑦ close"));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = server
-            .child
-            .try_wait()
-            .expect("the example's status can be read")
-        {
-            break status;
-        }
-        assert!(
-            started.elapsed() < PATIENCE,
-            "expected the example to exit after its one client closed, still running after {PATIENCE:?}"
-        );
-        thread::sleep(Duration::from_millis(10));
-    };
+    let status = server.exit_status("the example, after its one client closed");
     assert!(
         status.success(),
         "expected exit code 0 after a normal session, got {status}"
@@ -119,23 +103,18 @@ fn the_example_shows_every_step_and_what_the_client_sends() {
 fn an_address_in_use_is_explained_and_fails() {
     let taken = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
     let addr = taken.local_addr().expect("a bound listener has an address");
-    example_with_timeout()
-        .arg(addr.to_string())
-        .assert()
-        .failure()
-        .stderr(
-            predicate::str::contains(format!("{addr} is already in use"))
-                .and(predicate::str::contains("chapter 3"))
-                .and(predicate::str::contains("panicked").not()),
-        );
+    run_example(&[&addr.to_string()]).assert().failure().stderr(
+        predicate::str::contains(format!("{addr} is already in use"))
+            .and(predicate::str::contains("chapter 3"))
+            .and(predicate::str::contains("panicked").not()),
+    );
     drop(taken); // held until here: the port was in use the whole time
 }
 
 #[test]
 fn an_address_of_another_machine_is_explained_and_fails() {
     // A documentation address (TEST-NET-3): never on this machine. Bind fails; nothing is sent.
-    example_with_timeout()
-        .arg("203.0.113.7:8000")
+    run_example(&["203.0.113.7:8000"])
         .assert()
         .failure()
         .stderr(
@@ -147,21 +126,16 @@ fn an_address_of_another_machine_is_explained_and_fails() {
 #[test]
 fn an_address_that_is_not_ip_and_port_gets_a_clear_usage_error() {
     // A name is fine (it is looked up); a name without a port is not.
-    example_with_timeout()
-        .arg("localhost")
-        .assert()
-        .code(2)
-        .stderr(
-            predicate::str::contains("there is no port; add one, as in localhost:8000")
-                .and(predicate::str::contains("panicked").not()),
-        );
+    run_example(&["localhost"]).assert().code(2).stderr(
+        predicate::str::contains("there is no port; add one, as in localhost:8000")
+            .and(predicate::str::contains("panicked").not()),
+    );
 }
 
 #[test]
 fn a_negative_backlog_is_a_usage_error() {
     // Linux would take -5 as "the maximum" and the example would print "(backlog -5)".
-    example_with_timeout()
-        .args(["127.0.0.1:0", "--backlog=-5"])
+    run_example(&["127.0.0.1:0", "--backlog=-5"])
         .assert()
         .code(2)
         .stdout("")
@@ -208,29 +182,16 @@ fn a_closed_stdout_stops_the_example_with_one_sentence() {
         .spawn()
         .expect("`true` runs");
     let write_end = reader.stdin.take().expect("stdin was piped");
-    reader.wait().expect("`true` exits");
-    let mut child = common::example_command(EXAMPLE)
+    common::exit_within(&mut reader, "`true`");
+    let child = common::example_command(EXAMPLE)
         .arg("127.0.0.1:0")
         .stdin(std::process::Stdio::null())
         .stdout(write_end)
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("the example starts");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("the example can be polled") {
-            break status;
-        }
-        if started.elapsed() > PATIENCE {
-            let _ = child.kill();
-            panic!(
-                "expected the example to stop when its stdout is gone, still running after {PATIENCE:?}"
-            );
-        }
-        thread::sleep(Duration::from_millis(10));
-    };
-    let stderr = child.wait_with_output().expect("stderr can be read").stderr;
-    let stderr = String::from_utf8_lossy(&stderr);
+    let (status, stderr) =
+        common::exit_and_stderr(child, "the example with nobody reading its stdout");
     assert!(
         status.code() == Some(1)
             && stderr.starts_with("stopping: cannot print any more")

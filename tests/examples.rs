@@ -3,13 +3,13 @@
 
 mod common;
 
-use std::fs::File;
 use std::net::TcpListener;
-use std::process::{Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::Command;
+#[cfg(unix)] // `true`, a pipe nobody reads, /dev/full
+use std::{fs::File, process::Stdio};
 
 use assert_cmd::prelude::*;
+use common::run_to_end;
 use predicates::prelude::*;
 
 /// Some line of the output has these words, in this order, next to each other (spaces between
@@ -47,36 +47,21 @@ fn stdout_nobody_reads() -> Stdio {
         .spawn()
         .expect("`true` runs");
     let write_end = reader.stdin.take().expect("stdin was piped");
-    reader.wait().expect("`true` exits");
+    common::exit_within(&mut reader, "`true`");
     Stdio::from(write_end)
 }
 
 /// Runs example `name` with `stdout` and checks that it stops with one sentence, exit code 1.
 #[cfg(unix)] // `true`, a pipe nobody reads, /dev/full
 fn stops_with_one_sentence_when_stdout_fails(name: &str, args: &[&str], stdout: Stdio, what: &str) {
-    let mut child = Command::new(common::example(name))
+    let child = Command::new(common::example(name))
         .args(args)
         .stdin(Stdio::null())
         .stdout(stdout)
         .stderr(Stdio::piped())
         .spawn()
         .expect("the example starts");
-    let give_up = Instant::now() + common::PATIENCE;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("the example can be polled") {
-            break status;
-        }
-        if Instant::now() > give_up {
-            let _ = child.kill();
-            panic!(
-                "{name} with {what} as stdout: still running after {:?}",
-                common::PATIENCE
-            );
-        }
-        thread::sleep(Duration::from_millis(10));
-    };
-    let stderr = child.wait_with_output().expect("stderr can be read").stderr;
-    let stderr = String::from_utf8_lossy(&stderr);
+    let (status, stderr) = common::exit_and_stderr(child, &format!("{name} with {what} as stdout"));
     assert_eq!(
         (status.code(), stderr.lines().count()),
         (Some(1), 1),
@@ -107,7 +92,7 @@ fn ip_lookup() -> Command {
 
 #[test]
 fn ip_lookup_lists_the_loopback_address_as_loopback() {
-    ip_lookup()
+    run_to_end(&mut ip_lookup(), "01_ip_lookup")
         .assert()
         .success()
         .stdout(line_with(&["IPv4", "127.0.0.1/*", "loopback"]));
@@ -115,7 +100,7 @@ fn ip_lookup_lists_the_loopback_address_as_loopback() {
 
 #[test]
 fn ip_lookup_explains_the_kinds_it_shows() {
-    ip_lookup()
+    run_to_end(&mut ip_lookup(), "01_ip_lookup")
         .assert()
         .success()
         .stdout(predicate::str::contains("What these kinds mean:"))
@@ -126,8 +111,7 @@ fn ip_lookup_explains_the_kinds_it_shows() {
 
 #[test]
 fn ip_lookup_reaches_127_0_0_1_from_127_0_0_1() {
-    ip_lookup()
-        .arg("127.0.0.1")
+    run_to_end(ip_lookup().arg("127.0.0.1"), "01_ip_lookup")
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -139,8 +123,7 @@ fn ip_lookup_reaches_127_0_0_1_from_127_0_0_1() {
 #[cfg(target_os = "linux")]
 fn ip_lookup_reaches_127_0_0_2_from_127_0_0_1() {
     // No interface has 127.0.0.2; Linux sends to it from 127.0.0.1 (`ip route get 127.0.0.2`).
-    ip_lookup()
-        .arg("127.0.0.2")
+    run_to_end(ip_lookup().arg("127.0.0.2"), "01_ip_lookup")
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -158,8 +141,7 @@ fn ip_lookup_stops_with_one_sentence_when_stdout_is_gone() {
 fn ip_lookup_rejects_a_name_with_one_sentence_and_exit_code_2() {
     // clap prints the sentence on the first line, then a blank line and "For more information,
     // try '--help'."
-    ip_lookup()
-        .arg("example.com")
+    run_to_end(ip_lookup().arg("example.com"), "01_ip_lookup")
         .assert()
         .code(2)
         .stdout(predicate::str::is_empty())
@@ -174,8 +156,7 @@ fn ip_lookup_rejects_a_name_with_one_sentence_and_exit_code_2() {
 
 #[test]
 fn ip_lookup_help_explains_the_target() {
-    ip_lookup()
-        .arg("--help")
+    run_to_end(ip_lookup().arg("--help"), "01_ip_lookup")
         .assert()
         .success()
         .stdout(predicate::str::contains("Usage: 01_ip_lookup [TARGET]"))
@@ -190,13 +171,15 @@ fn port_ranges() -> Command {
 
 #[test]
 fn port_ranges_classifies_80_8000_and_65535() {
-    port_ranges()
-        .args(["80", "8000", "65535"])
-        .assert()
-        .success()
-        .stdout(line_with(&["80", "well-known", "system", "http"]))
-        .stdout(line_with(&["8000", "dynamic", "user"]))
-        .stdout(line_with(&["65535", "dynamic", "dynamic"]));
+    run_to_end(
+        port_ranges().args(["80", "8000", "65535"]),
+        "02_port_ranges",
+    )
+    .assert()
+    .success()
+    .stdout(line_with(&["80", "well-known", "system", "http"]))
+    .stdout(line_with(&["8000", "dynamic", "user"]))
+    .stdout(line_with(&["65535", "dynamic", "dynamic"]));
 }
 
 #[test]
@@ -210,8 +193,7 @@ fn port_ranges_rejects_bad_ports_with_one_line_naming_the_range_and_exit_code_2(
         ("80.0", "\"80.0\" is not a port number"),
     ];
     for (input, what) in cases {
-        port_ranges()
-            .arg(input)
+        run_to_end(port_ranges().arg(input), "02_port_ranges")
             .assert()
             .code(2)
             .stdout(predicate::str::is_empty())
@@ -223,8 +205,7 @@ fn port_ranges_rejects_bad_ports_with_one_line_naming_the_range_and_exit_code_2(
 
 #[test]
 fn port_ranges_rejects_a_bad_port_among_good_ones_before_printing() {
-    port_ranges()
-        .args(["80", "-1", "8000"])
+    run_to_end(port_ranges().args(["80", "-1", "8000"]), "02_port_ranges")
         .assert()
         .code(2)
         .stdout(predicate::str::is_empty())
@@ -233,7 +214,7 @@ fn port_ranges_rejects_a_bad_port_among_good_ones_before_printing() {
 
 #[test]
 fn port_ranges_without_ports_prints_the_lessons_answer_and_ianas_ranges() {
-    let assert = port_ranges()
+    let assert = run_to_end(&mut port_ranges(), "02_port_ranges")
         .assert()
         .success()
         .stdout(predicate::str::contains("The lesson's answer, two ranges:"))
@@ -273,13 +254,15 @@ fn port_ranges_check_free_sees_a_port_in_use() {
         .local_addr()
         .expect("a bound listener has an address")
         .port();
-    port_ranges()
-        .args(["--check-free", &port.to_string()])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(format!(
-            "127.0.0.1:{port} is already in use"
-        )));
+    run_to_end(
+        port_ranges().args(["--check-free", &port.to_string()]),
+        "02_port_ranges",
+    )
+    .assert()
+    .success()
+    .stdout(predicate::str::contains(format!(
+        "127.0.0.1:{port} is already in use"
+    )));
 }
 
 #[test]
@@ -294,29 +277,30 @@ fn port_ranges_check_free_sees_a_free_port() {
             .expect("a bound listener has an address")
             .port()
     };
-    port_ranges()
-        .args(["--check-free", &port.to_string()])
-        .assert()
-        .success()
-        .stdout(line_with(&[
-            &format!("127.0.0.1:{port}"),
-            "is",
-            "free:",
-            "a",
-            "TCP",
-            "server",
-            "could",
-            "listen",
-            "there",
-            "now",
-        ]))
-        .stdout(predicate::str::contains("in use").not());
+    run_to_end(
+        port_ranges().args(["--check-free", &port.to_string()]),
+        "02_port_ranges",
+    )
+    .assert()
+    .success()
+    .stdout(line_with(&[
+        &format!("127.0.0.1:{port}"),
+        "is",
+        "free:",
+        "a",
+        "TCP",
+        "server",
+        "could",
+        "listen",
+        "there",
+        "now",
+    ]))
+    .stdout(predicate::str::contains("in use").not());
 }
 
 #[test]
 fn port_ranges_check_free_explains_port_0() {
-    port_ranges()
-        .args(["--check-free", "0"])
+    run_to_end(port_ranges().args(["--check-free", "0"]), "02_port_ranges")
         .assert()
         .success()
         .stdout(line_with(&["port", "0", "is", "not", "a", "real", "port:"]))
@@ -325,8 +309,7 @@ fn port_ranges_check_free_explains_port_0() {
 
 #[test]
 fn port_ranges_help_works() {
-    port_ranges()
-        .arg("--help")
+    run_to_end(port_ranges().arg("--help"), "02_port_ranges")
         .assert()
         .success()
         .stdout(predicate::str::contains("Usage: 02_port_ranges"))

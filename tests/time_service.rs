@@ -314,9 +314,13 @@ fn a_line_too_long_closes_that_connection_only() {
             "expected the client to be told why: {:?}",
             String::from_utf8_lossy(&told)
         ),
-        Err(err) => assert_eq!(
-            err.kind(),
-            io::ErrorKind::ConnectionReset,
+        // A reset: Linux and macOS say ConnectionReset; Windows may say ConnectionAborted
+        // (WSAECONNABORTED, 10053) when its own stack gave up on the connection first.
+        Err(err) => assert!(
+            matches!(
+                err.kind(),
+                io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted
+            ),
             "reading after the server closed a too-long line should give its message, an end \
              of stream or a reset, got: {err}"
         ),
@@ -419,13 +423,29 @@ fn a_client_closed_with_its_timestamp_unread_still_shows_what_the_server_said() 
         let _ = stream.write_all(b"server busy: a test that refuses everyone\n");
     }); // the stream is dropped with unread data: the OS sends a reset
 
-    client(addr, &["--count", "20", "--interval", "0.1"])
+    let assert = client(addr, &["--count", "20", "--interval", "0.1"])
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "it said: \"server busy: a test that refuses everyone\"",
-        ));
+        .code(1);
     refuser.join().expect("the refusing server thread ends");
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr);
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    let reason = "it said: \"server busy: a test that refuses everyone\"";
+    if cfg!(windows) {
+        // Windows throws away received bytes that the program has not read yet when a reset
+        // arrives (RFC 9293, 3.10.7.4: on a reset "all segment queues should be flushed";
+        // Linux and macOS let the program read them first). There the reason may be lost, and
+        // the client can only say that the server went away. A server whose last words must
+        // arrive reads what the client sent before it closes (example 04 does).
+        assert!(
+            stderr.contains(reason) || stderr.contains(&format!("the server at {addr} went away")),
+            "the client should show the server's reason, or say that it went away: {stderr:?}"
+        );
+    } else {
+        assert!(
+            stderr.contains(reason),
+            "bytes that arrived before the reset are read first: {stderr:?}"
+        );
+    }
 }
 
 #[test]
@@ -469,8 +489,7 @@ fn a_client_that_is_stopped_is_reported_and_the_server_goes_on() {
         line.contains("client time:")
     });
     // Like Ctrl-C: the process ends, and the OS closes its connection.
-    client.child.kill().expect("stop the client");
-    client.child.wait().expect("wait for the stopped client");
+    client.kill();
     server.lines_until("the client's disconnect", |line| {
         line.contains("disconnected after")
     });

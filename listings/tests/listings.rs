@@ -338,9 +338,23 @@ fn listing_04_06_refuses_past_the_bound_and_closes_a_silent_client() {
     drop(second);
 }
 
-/// Accepts the listing client's connection and reads `want` bytes (bounded).
+/// Accepts the listing client's connection and reads `want` bytes (both bounded by `WAIT`: a
+/// client that never connects fails the test instead of hanging it).
 fn receive(listener: &TcpListener, want: usize) -> String {
-    let (mut stream, _) = listener.accept().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let give_up = Instant::now() + WAIT;
+    let mut stream = loop {
+        match listener.accept() {
+            Ok((stream, _)) => break stream,
+            Err(err)
+                if err.kind() == std::io::ErrorKind::WouldBlock && Instant::now() < give_up =>
+            {
+                thread::sleep(Duration::from_millis(10));
+            }
+            Err(err) => panic!("the listing client did not connect within {WAIT:?}: {err}"),
+        }
+    };
+    stream.set_nonblocking(false).unwrap();
     stream.set_read_timeout(Some(WAIT)).unwrap();
     let mut received = vec![0; want];
     stream.read_exact(&mut received).unwrap();

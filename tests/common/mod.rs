@@ -7,7 +7,7 @@
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdout, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 /// How long a test waits for a line it expects before it gives up and fails (never a hang).
 pub const PATIENCE: Duration = Duration::from_secs(10);
 
-/// The path of a built example, e.g. `example("04_time_server")`.
+/// The path of a built example, e.g. `example("04_time_server")`: `04_time_server.exe` on
+/// Windows (`EXE_SUFFIX`), `04_time_server` elsewhere.
 pub fn example(name: &str) -> PathBuf {
     // The test binary is target/<profile>/deps/<test>-<hash>; examples are in target/<profile>/examples.
     let exe = std::env::current_exe().expect("the test binary knows its own path");
@@ -23,7 +24,8 @@ pub fn example(name: &str) -> PathBuf {
         .parent()
         .and_then(|deps| deps.parent())
         .expect("test binaries live in target/<profile>/deps");
-    let path = profile_dir.join("examples").join(name);
+    let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
+    let path = profile_dir.join("examples").join(file);
     assert!(
         path.exists(),
         "example {name} is not built at {}: run `cargo test` (it builds the examples) or \
@@ -107,17 +109,7 @@ impl Running {
     /// Waits, at most [`PATIENCE`], for the process to exit by itself; fails the test naming
     /// `what` if it is still running then (a program that must stop by itself, never a hang).
     pub fn exit_status(&mut self, what: &str) -> ExitStatus {
-        let give_up = Instant::now() + PATIENCE;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("the process can be polled") {
-                return status;
-            }
-            assert!(
-                Instant::now() < give_up,
-                "{what}: still running after {PATIENCE:?}; it must stop by itself"
-            );
-            thread::sleep(Duration::from_millis(10));
-        }
+        exit_within(&mut self.child, what)
     }
 
     /// Everything the process wrote to stderr; call it after the process has exited.
@@ -179,24 +171,59 @@ pub fn spawn_then_close_stdout(mut command: Command) -> (Child, String) {
     (child, first.trim_end().to_owned())
 }
 
-/// Waits at most [`PATIENCE`] for `child` to exit by itself and returns its status and stderr;
-/// kills it and fails the test naming `what` if it is still running then.
-pub fn exit_and_stderr(mut child: Child, what: &str) -> (ExitStatus, String) {
+/// Waits at most [`PATIENCE`] for `child` to exit by itself and returns its status; kills it
+/// and fails the test naming `what` if it is still running then. (A killed program is never
+/// taken for one that ended: on Windows `kill` makes its exit code 1, a plausible answer.)
+pub fn exit_within(child: &mut Child, what: &str) -> ExitStatus {
     let give_up = Instant::now() + PATIENCE;
-    let status = loop {
+    loop {
         if let Some(status) = child.try_wait().expect("the process can be polled") {
-            break status;
+            return status;
         }
         if Instant::now() >= give_up {
             let _ = child.kill();
-            let _ = child.wait();
+            let _ = child.wait(); // killed: it ends now
             panic!("{what}: still running after {PATIENCE:?}; it must stop by itself");
         }
         thread::sleep(Duration::from_millis(10));
-    };
+    }
+}
+
+/// Waits at most [`PATIENCE`] for `child` to exit by itself and returns its status and stderr;
+/// kills it and fails the test naming `what` if it is still running then.
+pub fn exit_and_stderr(mut child: Child, what: &str) -> (ExitStatus, String) {
+    let status = exit_within(&mut child, what);
     let mut stderr = String::new();
     if let Some(mut pipe) = child.stderr.take() {
         let _ = pipe.read_to_string(&mut stderr);
     }
     (status, stderr)
+}
+
+/// Runs `command` to its end, like `Command::output`, but waits at most [`PATIENCE`]: a program
+/// still running then is killed and the test fails naming `what` (never a hang). stdin is
+/// empty. The result takes assert_cmd's checks: `run_to_end(&mut command, "…").assert().success()`.
+pub fn run_to_end(command: &mut Command, what: &str) -> Output {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| panic!("{what} cannot be started: {err}"));
+    // Both pipes are read while the program runs, so a full pipe never blocks it.
+    let read_all = |mut pipe: Box<dyn Read + Send>| {
+        thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = read_all(Box::new(child.stdout.take().expect("stdout was piped")));
+    let stderr = read_all(Box::new(child.stderr.take().expect("stderr was piped")));
+    let status = exit_within(&mut child, what);
+    Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    }
 }

@@ -205,7 +205,7 @@ fn help_says_what_each_tool_is_not_what_the_crate_is() {
         ),
         (reference_servers(), "Reference servers for throughput"),
     ] {
-        let output = command.arg("--help").output().expect("the tool runs");
+        let output = common::run_to_end(command.arg("--help"), "the tool's --help");
         let help = String::from_utf8_lossy(&output.stdout);
         assert!(
             output.status.success() && help.starts_with(own_words),
