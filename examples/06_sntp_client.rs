@@ -40,7 +40,7 @@ use ex06_sntp_client::{AskError, ask};
 
 /// Asks an NTP server for the time over UDP (SNTP), and says how far this machine's clock is off.
 #[derive(Parser)]
-#[command(name = "06_sntp_client")]
+#[command(name = "06_sntp_client", bin_name = "06_sntp_client")]
 struct Args {
     /// The server: a name or IP address, and a port if not 123 (pool.ntp.org, 127.0.0.1:11123)
     #[arg(default_value = "pool.ntp.org")]
