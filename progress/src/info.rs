@@ -293,7 +293,27 @@ mod tests {
         // A Windows checkout may have CRLF line ends (Git's core.autocrlf).
         let read = |path: &Path| std::fs::read_to_string(path).map(|t| t.replace("\r\n", "\n"));
         let po = read(&root.join("book/po/zh-CN.po")).unwrap_or_default();
+        // Plain `cargo test` grades the exercises through tests/exercises.rs; an exercise's own
+        // test target left in it would stop every other test from building when it does not
+        // compile. Cargo.toml's tables, each from its `[` on.
+        let manifest = read(&root.join("Cargo.toml")).unwrap();
+        let tables: Vec<&str> = manifest.split("\n[").collect();
+        let test_table = |name: &str, key: &str| {
+            tables.iter().any(|table| {
+                table.starts_with("[test]]\n")
+                    && table.contains(&format!("\nname = \"{name}\"\n"))
+                    && table.contains(&format!("\n{key}\n"))
+            })
+        };
+        assert!(test_table("exercises", "harness = false"), "Cargo.toml: the grading test");
         for exercise in &exercises {
+            assert!(
+                test_table(&exercise.stem, "test = false"),
+                "Cargo.toml should have a [[test]] table with name = {:?} and test = false, so \
+                 that plain `cargo test` grades exercise {} through tests/exercises.rs",
+                exercise.stem,
+                exercise.number
+            );
             for folder in ["exercises", "solutions", "tests"] {
                 let file = root.join(folder).join(format!("{}.rs", exercise.stem));
                 assert!(file.is_file(), "exercise {}: no {}", exercise.number, file.display());
