@@ -53,10 +53,13 @@ pub fn cargo_here(program: &OsStr) -> Result<(), String> {
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(5)),
-            _ => {
+            waited => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("`{name} -vV` did not answer within 20 s"));
+                return Err(match waited {
+                    Err(error) => format!("`{name} -vV` was lost ({error})"),
+                    _ => format!("`{name} -vV` did not answer within 20 s"),
+                });
             }
         }
     };

@@ -20,6 +20,11 @@
 #       tools/scripts/cold_build.sh
 # STUDENT=0 skips the student's cargo test; TIMINGS=0 the --timings reports.
 #
+# BASE=COMMIT measures the student's whole first `cargo test` (build and run, one command, cold)
+# at COMMIT and at HEAD, interleaved (base, head, base, head …) for ROUNDS rounds, e.g. before
+# and after a change to what `cargo test` builds:
+#   BASE=e28e0d4 ROUNDS=3 TIMINGS=0 tools/scripts/cold_build.sh
+#
 # CARGO_HOME is shared and `cargo fetch` runs first, untimed: only compilation is measured.
 set -euo pipefail
 
@@ -28,6 +33,7 @@ ROUNDS=${ROUNDS:-2}
 TIMINGS=${TIMINGS:-1}
 STUDENT=${STUDENT:-1}
 VARIANT=${VARIANT:-}
+BASE=${BASE:-}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cold_build.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
@@ -78,6 +84,20 @@ seconds() {
     echo "$end - $start" | bc
 }
 
+if [[ -n $BASE ]]; then
+    git clone --quiet "$ROOT" "$WORK/base" && git -C "$WORK/base" checkout --quiet "$BASE"
+    (cd "$WORK/base" && cargo fetch --quiet)
+    echo "the student's first cargo test, cold, whole command: base $(git -C "$WORK/base" rev-parse --short HEAD) vs HEAD $(git -C "$ROOT" rev-parse --short HEAD)"
+    for ((round = 1; round <= ROUNDS; round++)); do
+        b=$(seconds "$WORK/base" cargo test)
+        grep -E '^(test result|error: test failed)' "$WORK/last.log" | tail -2 | sed 's/^/    base: /'
+        h=$(seconds "$WORK/crate" cargo test)
+        grep -E '^(test result|error: test failed|[0-9]+/[0-9]+ done)' "$WORK/last.log" | tail -3 | sed 's/^/    head: /'
+        printf 'round %d: base %6.1f s   head %6.1f s   head - base %+.1f s (target: head <= 30 s)   load %s\n' \
+            "$round" "$b" "$h" "$(echo "$h - $b" | bc)" "$(cut -d' ' -f1 /proc/loadavg)"
+    done
+    exit 0
+fi
 echo "cold builds, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); HEAD $(git -C "$ROOT" rev-parse --short HEAD)"
 for ((round = 1; round <= ROUNDS; round++)); do
     a=$(seconds "$WORK/crate" cargo build --example 04_time_server)
