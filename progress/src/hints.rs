@@ -11,9 +11,12 @@ pub struct Seen {
 
 impl Seen {
     /// The store of the crate at `project`: under `$CARGO_TARGET_DIR` when it is set (relative
-    /// to the project, as cargo reads it), else under `target/`.
+    /// to the current folder, as cargo reads it), else under the crate's `target/`.
     pub fn new(project: &Path, target_dir: Option<PathBuf>) -> Seen {
-        let target = project.join(target_dir.unwrap_or_else(|| PathBuf::from("target")));
+        let target = match target_dir {
+            Some(dir) => std::env::current_dir().unwrap_or_default().join(dir),
+            None => project.join("target"),
+        };
         Seen { folder: target.join("net-basics-progress") }
     }
 
@@ -44,16 +47,16 @@ mod tests {
     #[test]
     fn counts_are_kept_per_exercise_under_the_target_dir() {
         let project = std::env::temp_dir().join(format!("net-basics-hints-{}", std::process::id()));
-        let seen = Seen::new(&project, Some("elsewhere".into()));
+        let seen = Seen::new(Path::new("/nowhere"), Some(project.join("elsewhere")));
         assert_eq!(seen.count("ex02_x"), 0, "nothing seen yet");
         seen.remember("ex02_x", 2);
         seen.remember("ex03_y", 1);
         assert_eq!((seen.count("ex02_x"), seen.count("ex03_y")), (2, 1));
         let file = project.join("elsewhere/net-basics-progress/hints-ex02_x.txt");
-        assert_eq!(std::fs::read_to_string(file).unwrap(), "2\n", "a relative CARGO_TARGET_DIR");
-        let absolute = Seen::new(Path::new("/nowhere"), Some(project.join("t")));
-        absolute.remember("ex01_z", 1);
-        assert_eq!(absolute.count("ex01_z"), 1, "an absolute CARGO_TARGET_DIR is used as it is");
+        assert_eq!(std::fs::read_to_string(file).unwrap(), "2\n", "under CARGO_TARGET_DIR");
+        let relative = Seen::new(Path::new("/nowhere"), Some("t".into()));
+        let here = std::env::current_dir().unwrap();
+        assert_eq!(relative.folder, here.join("t/net-basics-progress"), "relative to the folder");
         assert_eq!(Seen::new(&project, None).folder, project.join("target/net-basics-progress"));
         let _ = std::fs::remove_dir_all(&project);
     }

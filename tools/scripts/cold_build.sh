@@ -73,14 +73,17 @@ if [[ -n $VARIANT ]]; then
 fi
 (cd "$WORK/crate" && cargo fetch --quiet) && (cd "$WORK/minimal" && cargo fetch --quiet)
 
-# seconds DIR COMMAND…: runs COMMAND in DIR with a fresh target dir; prints the wall seconds.
+# seconds DIR COMMAND…: runs COMMAND in DIR with a fresh target dir; prints the wall seconds, and
+# leaves the CPU seconds (user + system, of every process it waited for) in $WORK/cpu.
 seconds() {
     local dir=$1 start end
     shift
     rm -rf "$WORK/target"
     start=$(date +%s.%N)
-    (cd "$dir" && CARGO_TARGET_DIR="$WORK/target" "$@" >"$WORK/last.log" 2>&1) || true
+    (cd "$dir" && CARGO_TARGET_DIR="$WORK/target" /usr/bin/time -o "$WORK/cpu.raw" -f '%U + %S' \
+        "$@" >"$WORK/last.log" 2>&1) || true
     end=$(date +%s.%N)
+    tail -n 1 "$WORK/cpu.raw" | bc >"$WORK/cpu"
     echo "$end - $start" | bc
 }
 
@@ -89,12 +92,13 @@ if [[ -n $BASE ]]; then
     (cd "$WORK/base" && cargo fetch --quiet)
     echo "the student's first cargo test, cold, whole command: base $(git -C "$WORK/base" rev-parse --short HEAD) vs HEAD $(git -C "$ROOT" rev-parse --short HEAD)"
     for ((round = 1; round <= ROUNDS; round++)); do
-        b=$(seconds "$WORK/base" cargo test)
+        b=$(seconds "$WORK/base" cargo test) && bcpu=$(cat "$WORK/cpu")
         grep -E '^(test result|error: test failed)' "$WORK/last.log" | tail -2 | sed 's/^/    base: /'
-        h=$(seconds "$WORK/crate" cargo test)
+        h=$(seconds "$WORK/crate" cargo test) && hcpu=$(cat "$WORK/cpu")
         grep -E '^(test result|error: test failed|[0-9]+/[0-9]+ done)' "$WORK/last.log" | tail -3 | sed 's/^/    head: /'
-        printf 'round %d: base %6.1f s   head %6.1f s   head - base %+.1f s (target: head <= 30 s)   load %s\n' \
-            "$round" "$b" "$h" "$(echo "$h - $b" | bc)" "$(cut -d' ' -f1 /proc/loadavg)"
+        printf 'round %d: wall base %6.1f s  head %6.1f s (%+.1f s; target: head <= 30 s)   CPU base %6.1f s  head %6.1f s (%+.1f s)   load %s\n' \
+            "$round" "$b" "$h" "$(echo "$h - $b" | bc)" "$bcpu" "$hcpu" "$(echo "$hcpu - $bcpu" | bc)" \
+            "$(cut -d' ' -f1 /proc/loadavg)"
     done
     exit 0
 fi
