@@ -490,6 +490,33 @@ mod tests {
         assert_eq!(finished_tests("running 2 tests\ntest c ... ok\ntest a_first ... "), ["c"]);
     }
 
+    /// A cargo that builds for another OS (the Windows build's tests, run by Wine, find the
+    /// Linux cargo) cannot grade here; one that does not start cannot either.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn cargo_is_driven_only_where_it_builds_for_this_os() {
+        use std::os::unix::fs::PermissionsExt;
+        let folder = std::env::temp_dir().join(format!("net-basics-hosts-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        let fake = |name: &str, host: &str| {
+            let path = folder.join(name);
+            std::fs::write(&path, format!("#!/bin/sh\nprintf 'cargo 1.95.0\\nhost: {host}\\n'\n"))
+                .unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+            path
+        };
+        let linux = fake("linux-cargo", "x86_64-unknown-linux-gnu");
+        let windows = fake("windows-cargo", "x86_64-pc-windows-msvc");
+        assert_eq!(cargo_here(linux.as_os_str()), Ok(()));
+        let other = cargo_here(windows.as_os_str()).unwrap_err();
+        assert!(
+            other.contains("builds for x86_64-pc-windows-msvc, and this program runs on linux")
+        );
+        let missing = cargo_here(folder.join("none").as_os_str()).unwrap_err();
+        assert!(missing.starts_with("cannot run `") && missing.contains("none"), "{missing}");
+        let _ = std::fs::remove_dir_all(&folder);
+    }
+
     /// `check` against a fake cargo and fake test programs, shell scripts that play each outcome.
     #[cfg(unix)]
     #[test]
