@@ -258,8 +258,9 @@ impl View<'_> {
         let missing = |exercise: &Exercise| -> Vec<String> {
             exercise.features.iter().filter(|f| !self.features.contains(f)).cloned().collect()
         };
+        // Side by side, the ones that need no features (those build with their own, each alone).
         let to_build: Vec<&str> =
-            stale.iter().filter(|e| missing(e).is_empty()).map(|e| e.stem.as_str()).collect();
+            stale.iter().filter(|e| e.features.is_empty()).map(|e| e.stem.as_str()).collect();
         if to_build.len() > 1 {
             // The first check: the tests of all exercises, built side by side.
             status(&view::checking(self.lang, stale[0], exercises.len()));
