@@ -23,7 +23,12 @@ pub struct Exercise {
     pub chapter_file: String,
     pub topic: Text,
     pub title: Text,
-    pub hint: Text,
+    /// Hints 1, 2, …, revealed one at a time (`cargo run -- hint N`): the first points the way,
+    /// later ones are more concrete.
+    pub hints: Vec<Text>,
+    /// The cargo features its tests need (`features = "async"`), none for most: such an exercise
+    /// is graded only when they are on, so that no other step builds what they bring.
+    pub features: Vec<String>,
 }
 
 impl Exercise {
@@ -32,16 +37,52 @@ impl Exercise {
         format!("exercises/{}.rs", self.stem)
     }
 
-    /// The chapter in the built book: `book/book/02-ports.html`, or with `zh` the Chinese
-    /// edition's `book/book/zh-CN/02-ports.html`.
-    pub fn chapter_html(&self, zh: bool) -> String {
-        let page = self.chapter_file.rsplit('/').next().unwrap_or("");
-        let page = page.strip_suffix(".md").unwrap_or(page);
-        format!("book/book/{}{page}.html", if zh { "zh-CN/" } else { "" })
+    /// The book page that holds the exercise (`book/src/03-sockets.md`): `chapter_file` when it
+    /// names the exercise's file, else the first page of chapter N (`book/src/0N-….md`, in name
+    /// order) that does, so that "Read:" lands where the exercise is, not on the chapter's
+    /// overview; `chapter_file` when no page names it.
+    pub fn page(&self, root: &Path) -> String {
+        let file = self.file();
+        let holds = |page: &str| {
+            std::fs::read_to_string(root.join(page)).is_ok_and(|text| text.contains(&file))
+        };
+        if holds(&self.chapter_file) {
+            return self.chapter_file.clone();
+        }
+        let prefix = format!("{:02}-", self.chapter);
+        let entries = std::fs::read_dir(root.join("book/src")).into_iter().flatten().flatten();
+        let mut pages: Vec<String> = entries
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(&prefix) && name.ends_with(".md"))
+            .map(|name| format!("book/src/{name}"))
+            .collect();
+        pages.sort();
+        pages.into_iter().find(|page| holds(page)).unwrap_or_else(|| self.chapter_file.clone())
     }
 }
 
-const KEYS: &str = "stem chapter chapter_file topic topic_zh title title_zh hint hint_zh";
+/// A page in the built book: `book/src/02-ports.md` is `book/book/02-ports.html`, or with `zh`
+/// the Chinese edition's `book/book/zh-CN/02-ports.html`.
+pub fn html(page: &str, zh: bool) -> String {
+    let name = page.rsplit('/').next().unwrap_or("");
+    let name = name.strip_suffix(".md").unwrap_or(name);
+    format!("book/book/{}{name}.html", if zh { "zh-CN/" } else { "" })
+}
+
+/// The keys every table has, besides the hints.
+const KEYS: &str = "stem chapter chapter_file topic topic_zh title title_zh";
+/// The optional keys.
+const OPTIONAL: &str = "features";
+
+/// `hint3` → `Some((3, false))`, `hint3_zh` → `Some((3, true))`; `None` for any other key.
+fn hint_key(key: &str) -> Option<(usize, bool)> {
+    let rest = key.strip_prefix("hint")?;
+    let (digits, zh) = rest.strip_suffix("_zh").map_or((rest, false), |digits| (digits, true));
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
+        return None;
+    }
+    digits.parse().ok().map(|number| (number, zh))
+}
 
 /// Reads and checks `info.toml`.
 pub fn load(path: &Path) -> Result<Vec<Exercise>, String> {
@@ -69,8 +110,11 @@ pub fn parse(text: &str) -> Result<Vec<Exercise>, String> {
         let Some((_, table)) = tables.last_mut() else {
             return Err(at("a key before the first `[[exercises]]`".into()));
         };
-        if !KEYS.split(' ').any(|known| known == key) {
-            return Err(at(format!("unknown key `{key}` (known: {KEYS})")));
+        let known = KEYS.split(' ').chain(OPTIONAL.split(' ')).any(|known| known == key);
+        if !known && hint_key(key).is_none() {
+            return Err(at(format!(
+                "unknown key `{key}` (known: {KEYS} {OPTIONAL}, and hint1, hint1_zh, hint2, …)"
+            )));
         } else if table.iter().any(|(seen, _)| *seen == key) {
             return Err(at(format!("`{key}` given twice in one exercise")));
         }
@@ -85,11 +129,15 @@ pub fn parse(text: &str) -> Result<Vec<Exercise>, String> {
 
 /// Exercise `number`, from the table that starts on `line`.
 fn exercise(number: usize, line: usize, table: &[(&str, String)]) -> Result<Exercise, String> {
-    let get = |key: &str| match table.iter().find(|(seen, _)| *seen == key) {
-        Some((_, value)) => Ok(value.clone()),
-        None => Err(format!("line {line}: exercise {number} has no `{key}`")),
-    };
+    let find = |key: &str| table.iter().find(|(seen, _)| *seen == key).map(|(_, v)| v.clone());
+    let get = |key: &str| find(key).ok_or(format!("line {line}: exercise {number} has no `{key}`"));
     let text = |key: &str| Ok::<_, String>(Text { en: get(key)?, zh: get(&format!("{key}_zh"))? });
+    // Hints 1 to the highest given, each in both languages: a gap is a mistake.
+    let count = table.iter().filter_map(|(key, _)| hint_key(key)).map(|(n, _)| n).max();
+    let hints = (1..=count.unwrap_or(1)).map(|n| {
+        let gap = "hints are numbered from 1 without gaps, each with its _zh";
+        text(&format!("hint{n}")).map_err(|error| format!("{error} ({gap})"))
+    });
     let exercise = Exercise {
         number,
         stem: get("stem")?,
@@ -97,7 +145,13 @@ fn exercise(number: usize, line: usize, table: &[(&str, String)]) -> Result<Exer
         chapter_file: get("chapter_file")?,
         topic: text("topic")?,
         title: text("title")?,
-        hint: text("hint")?,
+        hints: hints.collect::<Result<_, _>>()?,
+        features: find("features")
+            .unwrap_or_default()
+            .split([' ', ','])
+            .filter(|feature| !feature.is_empty())
+            .map(str::to_string)
+            .collect(),
     };
     // One number per step: exercise N is exNN_… and chapter N, in book/src/0N-….
     let (prefix, page) = (format!("ex{number:02}_"), format!("book/src/{number:02}-"));
@@ -151,8 +205,8 @@ mod tests {
         format!(
             "[[exercises]]\nstem = \"ex{number:02}_x\"\nchapter = {number}\n\
              chapter_file = \"book/src/{number:02}-x.md\"\ntopic = \"t\"\ntopic_zh = \"端口\"\n\
-             title = \"T\"\ntitle_zh = \"套接字\" # a comment\nhint = \"say \\\"\\\\é\\\"\"\n\
-             hint_zh = \"h\"\n"
+             title = \"T\"\ntitle_zh = \"套接字\" # a comment\nhint1 = \"say \\\"\\\\é\\\"\"\n\
+             hint1_zh = \"h\"\n"
         )
     }
 
@@ -165,19 +219,43 @@ mod tests {
         assert_eq!(second.stem, "ex02_x");
         assert_eq!(second.chapter_file, "book/src/02-x.md", "a 'literal string'");
         assert_eq!(second.title.zh, "套接字", "a comment after a value is not part of it");
-        assert_eq!(second.hint.en, "say \"\\é\"", "the escapes \\\" and \\\\");
-        assert_eq!(second.chapter_html(false), "book/book/02-x.html");
-        assert_eq!(second.chapter_html(true), "book/book/zh-CN/02-x.html");
+        assert_eq!(second.hints.len(), 1);
+        assert_eq!(second.hints[0].en, "say \"\\é\"", "the escapes \\\" and \\\\");
+        assert_eq!(second.features, Vec::<String>::new(), "no features: graded with none");
+        assert_eq!(html("book/src/02-x.md", false), "book/book/02-x.html");
+        assert_eq!(html("book/src/02-x.md", true), "book/book/zh-CN/02-x.html");
         assert_eq!(second.file(), "exercises/ex02_x.rs");
+    }
+
+    #[test]
+    fn hints_are_numbered_from_one_in_both_languages_and_features_are_a_list() {
+        let text = format!(
+            "{}hint3 = \"third\"\nhint3_zh = \"三\"\nhint2 = \"second\"\nhint2_zh = \"二\"\n\
+             features = \"async, other\"\n",
+            entry(1)
+        );
+        let exercise = &parse(&text).unwrap()[0];
+        let hints: Vec<(&str, &str)> =
+            exercise.hints.iter().map(|hint| (hint.en.as_str(), hint.zh.as_str())).collect();
+        assert_eq!(
+            hints,
+            [("say \"\\é\"", "h"), ("second", "二"), ("third", "三")],
+            "in number order"
+        );
+        assert_eq!(exercise.features, ["async", "other"]);
     }
 
     #[test]
     fn mistakes_are_reported_with_their_line() {
         let good = entry(1);
+        let gap = "hint3 = \"x\"\nhint3_zh = \"x\"\n";
         let cases = [
             (good.replace("topic = ", "topics = "), "line 5: unknown key `topics`"),
-            (good.replace("hint_zh = \"h\"\n", ""), "line 1: exercise 1 has no `hint_zh`"),
-            (format!("{good}hint = \"again\"\n"), "line 11: `hint` given twice"),
+            (good.replace("hint1_zh = \"h\"\n", ""), "line 1: exercise 1 has no `hint1_zh`"),
+            (good.replace("hint1", "hint"), "line 9: unknown key `hint`"),
+            (good.replace("hint1", "hint01"), "line 9: unknown key `hint01`"),
+            (format!("{good}{gap}"), "exercise 1 has no `hint2` (hints are numbered from 1"),
+            (format!("{good}hint1 = \"again\"\n"), "line 11: `hint1` given twice"),
             (good.replace("\"T\"", "\"T"), "line 7: a \"string\" without"),
             (good.replace("\"T\"", "T"), "line 7: expected a whole number or a \"string\""),
             (good.replace("\"t\"", "\"t\" x"), "line 5: unexpected \"x\" after"),
@@ -193,9 +271,12 @@ mod tests {
                 parse(&text).expect_err(&format!("should be refused ({expected}):\n{text}"));
             assert!(error.contains(expected), "expected {expected:?} in {error:?}");
         }
+        let crlf = format!("{}\n{}", entry(1), entry(2)).replace('\n', "\r\n");
+        assert_eq!(parse(&crlf).unwrap()[1].title.zh, "套接字", "CRLF line ends read the same");
     }
 
-    /// The crate's own file: every step has its exercise, solution, test and chapter files.
+    /// The crate's own file: every step has its exercise, solution, test and chapter files, and
+    /// "Read:" lands on the page that holds the exercise.
     #[test]
     fn the_crates_info_toml_names_files_that_exist() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -209,12 +290,35 @@ mod tests {
             })
             .count();
         assert_eq!(exercises.len(), stubs, "one info.toml entry per exercises/ex*.rs");
+        // A Windows checkout may have CRLF line ends (Git's core.autocrlf).
+        let read = |path: &Path| std::fs::read_to_string(path).map(|t| t.replace("\r\n", "\n"));
+        let po = read(&root.join("book/po/zh-CN.po")).unwrap_or_default();
+        // Plain `cargo test` grades the exercises through tests/exercises.rs; an exercise's own
+        // test target left in it would stop every other test from building when it does not
+        // compile. Cargo.toml's tables, each from its `[` on.
+        let manifest = read(&root.join("Cargo.toml")).unwrap();
+        let tables: Vec<&str> = manifest.split("\n[").collect();
+        let test_table = |name: &str, key: &str| {
+            tables.iter().any(|table| {
+                table.starts_with("[test]]\n")
+                    && table.contains(&format!("\nname = \"{name}\"\n"))
+                    && table.contains(&format!("\n{key}\n"))
+            })
+        };
+        assert!(test_table("exercises", "harness = false"), "Cargo.toml: the grading test");
         for exercise in &exercises {
+            assert!(
+                test_table(&exercise.stem, "test = false"),
+                "Cargo.toml should have a [[test]] table with name = {:?} and test = false, so \
+                 that plain `cargo test` grades exercise {} through tests/exercises.rs",
+                exercise.stem,
+                exercise.number
+            );
             for folder in ["exercises", "solutions", "tests"] {
                 let file = root.join(folder).join(format!("{}.rs", exercise.stem));
                 assert!(file.is_file(), "exercise {}: no {}", exercise.number, file.display());
             }
-            let chapter = std::fs::read_to_string(root.join(&exercise.chapter_file))
+            let chapter = read(&root.join(&exercise.chapter_file))
                 .unwrap_or_else(|error| panic!("{}: {error}", exercise.chapter_file));
             assert_eq!(
                 chapter.lines().next().unwrap_or(""),
@@ -222,13 +326,23 @@ mod tests {
                 "the title of exercise {} is its chapter's first heading",
                 exercise.number
             );
-            let po = std::fs::read_to_string(root.join("book/po/zh-CN.po")).unwrap_or_default();
             let (en, zh) = (&exercise.title.en, &exercise.title.zh);
             assert!(
                 po.contains(&format!("msgid \"{en}\"\nmsgstr \"{zh}\"\n")),
                 "the Chinese title of exercise {} is the zh-CN edition's: {en:?} → {zh:?} in \
                  book/po/zh-CN.po",
                 exercise.number
+            );
+            let page = exercise.page(&root);
+            let text = read(&root.join(&page)).unwrap_or_default();
+            assert!(
+                text.contains(&exercise.file()),
+                "exercise {}: \"Read:\" should land on the page that holds {}, but no page \
+                 book/src/{:02}-*.md names it (chapter_file is {})",
+                exercise.number,
+                exercise.file(),
+                exercise.chapter,
+                exercise.chapter_file
             );
         }
     }

@@ -1,8 +1,9 @@
 //! Grading one exercise: `cargo test --test exNN_…` on its own, first built (`--no-run`, as long
 //! as compiling takes), then run with a time limit. Judged by cargo's exit status; from the output
-//! only what the view shows is taken: rustc's first error, and the first failing test's section.
+//! only what the view shows is taken: rustc's first error, the warnings about the exercise's own
+//! file, the first failing test's section, and which tests never finished.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
@@ -16,37 +17,127 @@ pub enum Outcome {
     /// `cargo test` exited 0.
     Passed { tests: usize },
     /// Some tests failed: the first failing test (in the test file's order) and its section of
-    /// libtest's output, or none and the end of the output when the test program crashed.
-    Failed { passed: usize, failed: usize, first: Option<String>, output: String },
+    /// libtest's output, or none and the end of the output when the test program crashed; and
+    /// rustc's warnings about the exercise's file.
+    Failed { passed: usize, failed: usize, first: Option<String>, output: String, warnings: String },
     /// rustc's first error block, and its `file:line:column`.
     DoesNotCompile { location: Option<String>, error: String },
-    /// The tests ran longer than the limit and were killed.
-    TimedOut(Duration),
+    /// No test finished for `limit`: the tests were stopped. `unfinished`: the tests still
+    /// running then, in the test file's order; `warnings` as for `Failed`.
+    TimedOut { limit: Duration, unfinished: Vec<String>, warnings: String },
     /// cargo could not be run, or failed without a compile error (its last lines).
     CouldNotRun(String),
+    /// Not graded: its tests need these cargo features, which are off.
+    NeedsFeatures(Vec<String>),
+}
+
+/// How long a test program may take to print its first line (`running N tests`): starting a
+/// freshly built program can take seconds where a virus scanner looks at it first (Windows).
+const START_LIMIT: Duration = Duration::from_secs(20);
+
+/// How long the tests may go without one of them finishing, by default: a hang is reported a
+/// few seconds after it starts, and the exercises' tests that pass finish in a second or less.
+pub const TIME_LIMIT: Duration = Duration::from_secs(3);
+
+/// `Ok` when `program` (cargo) runs, and builds for the OS this program runs on; else why not,
+/// in one sentence. A cross build whose tests run under an emulator (the Windows build under
+/// Wine) cannot drive cargo: the cargo there builds for another OS.
+pub fn cargo_here(program: &OsStr) -> Result<(), String> {
+    let name = Path::new(program).display();
+    let mut version = Command::new(program);
+    version.arg("-vV").stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null());
+    let mut child = version.spawn().map_err(|error| format!("cannot run `{name}` ({error})"))?;
+    let stdout = read_chunks(child.stdout.take());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(5)),
+            waited => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(match waited {
+                    Err(error) => format!("`{name} -vV` was lost ({error})"),
+                    _ => format!("`{name} -vV` did not answer within 20 s"),
+                });
+            }
+        }
+    };
+    if !status.success() {
+        return Err(format!("`{name} -vV` failed ({status})"));
+    }
+    let output: Vec<u8> = stdout.iter().flatten().collect();
+    let output = String::from_utf8_lossy(&output);
+    let host = output.lines().find_map(|line| line.strip_prefix("host: ")).unwrap_or("");
+    let os = if std::env::consts::OS == "macos" { "darwin" } else { std::env::consts::OS };
+    if host.contains(os) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{name}` builds for {host}, and this program runs on {} (a cross build, run by an \
+             emulator such as Wine)",
+            std::env::consts::OS
+        ))
+    }
 }
 
 /// Runs cargo in the project.
 pub struct Cargo {
-    /// `$CARGO` (the cargo that started `cargo run`) or `cargo`.
+    /// `$CARGO` (the cargo that started `cargo run` or `cargo test`) or `cargo`.
     pub program: OsString,
     pub project: PathBuf,
+    /// How long the tests may go without one of them finishing before they are stopped.
     pub time_limit: Duration,
+    /// Cargo features for every build (`--features solutions` when the outer `cargo test` has
+    /// it: the same features build the same library, which is then already built).
+    pub features: Vec<String>,
 }
 
-/// A finished command: its status, stdout, stderr. `Err`: it could not start, or ran over its
-/// limit.
-type Ran = Result<(ExitStatus, String, String), Outcome>;
+/// How a command ended.
+enum Ran {
+    /// It exited: its status, stdout, stderr.
+    Exited(ExitStatus, String, String),
+    /// It stayed silent on stdout longer than its limit and was killed: what it had printed.
+    Stalled(String),
+    /// It could not start, or was lost: why.
+    Lost(String),
+}
 
 impl Cargo {
-    /// Grades one exercise. `cancel` is asked every few milliseconds; when it says yes, the run
-    /// is killed and `None` returned.
-    pub fn check(&self, stem: &str, cancel: &mut dyn FnMut() -> bool) -> Option<Outcome> {
+    /// `--features a,b` for `extra` and the features of every build, or nothing.
+    fn feature_args(&self, extra: &[String]) -> Vec<String> {
+        let mut features = self.features.clone();
+        features.extend(extra.iter().filter(|f| !self.features.contains(f)).cloned());
+        if features.is_empty() { Vec::new() } else { vec!["--features".into(), features.join(",")] }
+    }
+
+    /// Builds the tests of several exercises in one cargo, which compiles them side by side
+    /// (`--keep-going`: one that does not compile stops none of the others). The result does not
+    /// matter: `check` then finds each one built, or reports its error.
+    pub fn build_all(&self, stems: &[&str], cancel: &mut dyn FnMut() -> bool) {
+        let mut build = Command::new(&self.program);
+        build.args(["build", "--keep-going", "--color", "never"]).args(self.feature_args(&[]));
+        for stem in stems {
+            build.args(["--test", stem]);
+        }
+        let _ = self.run(build, None, cancel);
+    }
+
+    /// Grades one exercise, with the cargo features it needs (`extra`). `cancel` is asked every
+    /// few milliseconds; when it says yes, the run is killed and `None` returned.
+    pub fn check(
+        &self,
+        stem: &str,
+        extra: &[String],
+        cancel: &mut dyn FnMut() -> bool,
+    ) -> Option<Outcome> {
         let mut build = Command::new(&self.program);
         build.args(["test", "--test", stem, "--no-run", "--color", "never"]);
-        let (built, _, stderr) = match self.run(build, None, cancel)? {
-            Ok(ran) => ran,
-            Err(outcome) => return Some(outcome),
+        build.args(self.feature_args(extra));
+        let (built, stderr) = match self.run(build, None, cancel)? {
+            Ran::Exited(status, _, stderr) => (status, stderr),
+            Ran::Stalled(_) => unreachable!("no limit, no stall"),
+            Ran::Lost(why) => return Some(Outcome::CouldNotRun(why)),
         };
         if !built.success() {
             return Some(match first_error(&stderr) {
@@ -56,6 +147,7 @@ impl Cargo {
                 _ => Outcome::CouldNotRun(last_lines(&stderr, 6)),
             });
         }
+        let warnings = exercise_warnings(&stderr);
         // The test program itself, as cargo named it (`Executable tests/ex01….rs (target/…)`):
         // no second cargo, which could wait on a build lock inside the time limit.
         let executable = stderr.lines().find_map(|line| {
@@ -67,18 +159,40 @@ impl Cargo {
                 "cargo did not name the test program:\n{stderr}"
             )));
         };
-        let mut tests = Command::new(self.project.join(executable));
-        tests.args(["-q", "--color", "never"]);
+        let executable = self.project.join(executable);
+        let mut tests = Command::new(&executable);
+        tests.args(["--color", "never"]);
+        let source = std::fs::read_to_string(self.project.join(format!("tests/{stem}.rs")));
+        let source = source.unwrap_or_default();
         let (status, stdout, stderr) = match self.run(tests, Some(self.time_limit), cancel)? {
-            Ok(ran) => ran,
-            Err(outcome) => return Some(outcome),
+            Ran::Exited(status, stdout, stderr) => (status, stdout, stderr),
+            Ran::Lost(why) => return Some(Outcome::CouldNotRun(why)),
+            Ran::Stalled(printed) => {
+                // What the tests printed says which ones finished; the others are in the list
+                // of all of them.
+                let mut list = Command::new(&executable);
+                list.args(["--list", "--format", "terse"]);
+                let listed = match self.run(list, Some(Duration::from_secs(5)), &mut || false)? {
+                    Ran::Exited(_, stdout, _) => stdout,
+                    _ => String::new(),
+                };
+                let finished = finished_tests(&printed);
+                let mut unfinished: Vec<String> = listed
+                    .lines()
+                    .filter_map(|line| line.strip_suffix(": test"))
+                    .filter(|name| !finished.contains(name))
+                    .map(str::to_string)
+                    .collect();
+                unfinished.sort_by_key(|name| defined_at(&source, name));
+                let limit = self.time_limit;
+                return Some(Outcome::TimedOut { limit, unfinished, warnings });
+            }
         };
         let (passed, failed) = counts(&stdout);
         if status.success() {
             return Some(Outcome::Passed { tests: passed });
         }
-        let source = std::fs::read_to_string(self.project.join(format!("tests/{stem}.rs")));
-        let (first, output) = match first_failure(&stdout, &source.unwrap_or_default()) {
+        let (first, output) = match first_failure(&stdout, &source) {
             Some((name, section)) => (Some(name), section),
             None => (
                 None,
@@ -88,12 +202,13 @@ impl Cargo {
                 ),
             ),
         };
-        Some(Outcome::Failed { passed, failed, first, output })
+        Some(Outcome::Failed { passed, failed, first, output, warnings })
     }
 
     /// Runs `command` in the project with its output captured, in a process group of its own, so
     /// that a time limit or a cancel ends it with all it started (the test program's threads and
-    /// children). `None`: cancelled.
+    /// children). `limit`: how long it may stay silent on stdout (after its first line; before
+    /// it, [`START_LIMIT`]). `None`: cancelled.
     fn run(
         &self,
         mut command: Command,
@@ -108,7 +223,7 @@ impl Cargo {
             Ok(child) => child,
             Err(error) => {
                 let program = Path::new(command.get_program()).display();
-                return Some(Err(Outcome::CouldNotRun(format!("cannot run `{program}`: {error}"))));
+                return Some(Ran::Lost(format!("cannot run `{program}`: {error}")));
             }
         };
         // A process group of its own no longer gets the terminal's Ctrl-C. This watchman, in
@@ -124,19 +239,32 @@ impl Cargo {
         )
         .spawn()
         .ok();
-        let (stdout, stderr) = (read_all(child.stdout.take()), read_all(child.stderr.take()));
+        let (stdout, stderr) = (read_chunks(child.stdout.take()), read_chunks(child.stderr.take()));
+        let mut printed = Vec::new();
+        let mut last_output: Option<Instant> = None;
         let started = Instant::now();
+        enum End {
+            Exited(ExitStatus),
+            Stalled,
+            Lost(String),
+        }
         let ended = loop {
+            while let Ok(chunk) = stdout.try_recv() {
+                printed.push(chunk);
+                last_output = Some(Instant::now());
+            }
+            let silent = match last_output {
+                Some(at) => limit.map(|limit| (at.elapsed(), limit)),
+                None => limit.map(|limit| (started.elapsed(), limit.max(START_LIMIT))),
+            };
             match child.try_wait() {
-                Ok(Some(status)) => break Some(Ok(status)),
-                Err(error) => {
-                    break Some(Err(Outcome::CouldNotRun(format!("lost the test run: {error}"))));
-                }
+                Ok(Some(status)) => break Some(End::Exited(status)),
+                Err(error) => break Some(End::Lost(format!("lost the test run: {error}"))),
                 Ok(None) if cancel() => break None,
-                Ok(None) if limit.is_some_and(|limit| started.elapsed() > limit) => {
-                    break Some(Err(Outcome::TimedOut(limit.unwrap_or_default())));
+                Ok(None) if silent.is_some_and(|(silent, limit)| silent > limit) => {
+                    break Some(End::Stalled);
                 }
-                Ok(None) => thread::sleep(Duration::from_millis(20)),
+                Ok(None) => thread::sleep(Duration::from_millis(10)),
             }
         };
         #[cfg(unix)]
@@ -146,27 +274,52 @@ impl Cargo {
         }
         let _ = child.kill();
         let _ = child.wait();
-        let collect = |output: mpsc::Receiver<String>| {
-            output.recv_timeout(Duration::from_secs(2)).unwrap_or_default()
+        // The rest of the output: the pipes close when the program and all it started are gone.
+        let collect = |output: mpsc::Receiver<Vec<u8>>, mut bytes: Vec<Vec<u8>>| {
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+                match output.recv_timeout(left) {
+                    Ok(chunk) => bytes.push(chunk),
+                    Err(_) => break,
+                }
+            }
+            String::from_utf8_lossy(&bytes.concat()).into_owned()
         };
-        Some(ended?.map(|status| (status, collect(stdout), collect(stderr))))
+        let stdout = collect(stdout, printed);
+        Some(match ended? {
+            End::Exited(status) => Ran::Exited(status, stdout, collect(stderr, Vec::new())),
+            End::Stalled => Ran::Stalled(stdout),
+            End::Lost(why) => Ran::Lost(why),
+        })
     }
 }
 
-fn read_all(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<String> {
+/// What `pipe` gives, chunk by chunk as it comes, until it closes.
+fn read_chunks(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Vec<u8>> {
     let (sender, receiver) = mpsc::channel();
     if let Some(mut pipe) = pipe {
         thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            let _ = sender.send(String::from_utf8_lossy(&bytes).into_owned());
+            let mut buffer = [0; 8192];
+            while let Ok(read @ 1..) = pipe.read(&mut buffer) {
+                if sender.send(buffer[..read].to_vec()).is_err() {
+                    break;
+                }
+            }
         });
     }
     receiver
 }
 
+/// A path as the student knows it: `exercises/…`, not the `tests/../exercises/…` through which
+/// the test file includes it (`tests\../exercises/…` or `tests\..\exercises\…` on Windows).
+pub fn student_paths(text: &str) -> String {
+    ["tests/../", "tests\\../", "tests\\..\\", "tests/..\\"]
+        .iter()
+        .fold(text.to_string(), |text, prefix| text.replace(prefix, ""))
+}
+
 /// rustc's first error block (warnings skipped) and its ` --> ` location, with the path as
-/// the student knows it (`exercises/…`, not `tests/../exercises/…`).
+/// the student knows it.
 fn first_error(stderr: &str) -> Option<(String, Option<String>)> {
     let mut lines = stderr.lines().skip_while(|line| {
         !line.starts_with("error") || line.starts_with("error: could not compile")
@@ -174,10 +327,39 @@ fn first_error(stderr: &str) -> Option<(String, Option<String>)> {
     let header = lines.next()?;
     let block: Vec<&str> =
         std::iter::once(header).chain(lines.take_while(|line| !line.trim().is_empty())).collect();
-    let error = block.join("\n").replace("tests/../", "");
-    let location =
-        error.lines().find_map(|line| line.trim_start().strip_prefix("--> ")).map(str::to_string);
-    Some((error, location))
+    let error = student_paths(&block.join("\n"));
+    Some((error.clone(), location(&error)))
+}
+
+/// The `file:line:column` of a rustc message: its first ` --> ` line.
+fn location(block: &str) -> Option<String> {
+    block.lines().find_map(|line| line.trim_start().strip_prefix("--> ")).map(str::to_string)
+}
+
+/// rustc's warnings about the exercise's own file (`exercises/…`, or `solutions/…` with
+/// `--features solutions`), one line each as rustc's short format has them (`file:line:column:
+/// warning: …`); cargo replays them when the tests are already built. Warnings about other files
+/// (the tests, the library) are left out.
+fn exercise_warnings(stderr: &str) -> String {
+    let mut warnings = Vec::new();
+    let mut lines = stderr.lines().peekable();
+    while let Some(line) = lines.next() {
+        if !line.starts_with("warning") {
+            continue;
+        }
+        let mut block = vec![line];
+        while let Some(next) = lines.next_if(|next| !next.trim().is_empty()) {
+            block.push(next);
+        }
+        let block = student_paths(&block.join("\n"));
+        match location(&block) {
+            Some(at) if at.starts_with("exercises") || at.starts_with("solutions") => {
+                warnings.push(format!("{at}: {line}"));
+            }
+            _ => {}
+        }
+    }
+    warnings.join("\n")
 }
 
 /// libtest's counts: `test result: FAILED. 2 passed; 3 failed; …`.
@@ -195,8 +377,21 @@ fn counts(stdout: &str) -> (usize, usize) {
     (count(" passed"), count(" failed"))
 }
 
-/// The failing test defined first in the test file (the files go from the simplest rule to the
-/// hardest; libtest sorts by name), and its `---- name stdout ----` section.
+/// The tests libtest reported as finished: `test NAME ... ok` (or `FAILED`, `ignored`).
+fn finished_tests(stdout: &str) -> Vec<&str> {
+    let finished =
+        stdout.lines().filter_map(|line| line.strip_prefix("test ")?.split_once(" ... "));
+    finished.filter(|(_, result)| !result.is_empty()).map(|(name, _)| name).collect()
+}
+
+/// Where test `name` is defined in the test file (the files go from the simplest rule to the
+/// hardest; libtest sorts by name).
+fn defined_at(source: &str, name: &str) -> usize {
+    let function = name.rsplit("::").next().unwrap_or(name);
+    source.find(&format!("fn {function}(")).unwrap_or(usize::MAX)
+}
+
+/// The failing test defined first in the test file, and its `---- name stdout ----` section.
 fn first_failure(stdout: &str, source: &str) -> Option<(String, String)> {
     let mut sections: Vec<(String, Vec<&str>)> = Vec::new();
     for line in stdout.lines() {
@@ -213,13 +408,9 @@ fn first_failure(stdout: &str, source: &str) -> Option<(String, String)> {
             }
         }
     }
-    let defined_at = |name: &str| {
-        let function = name.rsplit("::").next().unwrap_or(name);
-        source.find(&format!("fn {function}(")).unwrap_or(usize::MAX)
-    };
-    sections.sort_by_key(|(name, _)| defined_at(name));
+    sections.sort_by_key(|(name, _)| defined_at(source, name));
     let (name, body) = sections.into_iter().next()?;
-    Some((name, body.join("\n").trim_matches('\n').replace("tests/../", "")))
+    Some((name, student_paths(body.join("\n").trim_matches('\n'))))
 }
 
 fn last_lines(text: &str, count: usize) -> String {
@@ -244,11 +435,43 @@ mod tests {
         assert!(error.starts_with("error: expected one of"), "{error}");
         assert!(error.ends_with("expected one of `!` or `::`"), "one block only: {error}");
         assert_eq!(first_error("error: could not compile `x`\n"), None);
+        // rustc on Windows joins the test file's folder with `\`, the #[path] with `/`.
+        let windows = "error: expected `;`\n  --> tests\\../exercises/ex01_ip_lookup.rs:3:9\n";
+        let (_, location) = first_error(windows).unwrap();
+        assert_eq!(location.as_deref(), Some("exercises/ex01_ip_lookup.rs:3:9"));
+        assert_eq!(
+            student_paths(r"at tests\..\exercises\ex01.rs:3:9"),
+            r"at exercises\ex01.rs:3:9"
+        );
+    }
+
+    #[test]
+    fn the_warnings_shown_are_the_ones_about_the_exercise() {
+        let stderr = "   Compiling net-basics v0.1.0\n\
+                      warning: unused import: `std::fmt`\n --> src/lib.rs:1:5\n  |\n\n\
+                      warning: unused return value of `core::str::<impl str>::strip_prefix` that \
+                      must be used\n  --> tests/../exercises/ex04_time_server.rs:40:9\n   |\n\
+                      40 |         line.strip_prefix(\"x\");\n   |         ^^^^^^^^^^^^^^^^^^^^^^\n\n\
+                      warning: unused variable: `x`\n --> tests/ex04_time_server.rs:9:9\n\n\
+                      warning: function `helper` is never used\n \
+                      --> tests\\../solutions/ex04_time_server.rs:7:4\n\n\
+                      warning: `net-basics` (test \"ex04_time_server\") generated 3 warnings\n\
+                      \x20   Finished `test` profile\n";
+        let warnings = exercise_warnings(stderr);
+        assert_eq!(
+            warnings,
+            "exercises/ex04_time_server.rs:40:9: warning: unused return value of \
+             `core::str::<impl str>::strip_prefix` that must be used\n\
+             solutions/ex04_time_server.rs:7:4: warning: function `helper` is never used",
+            "one line each, only the exercise's (its solution's with --features solutions)"
+        );
+        assert_eq!(exercise_warnings("    Finished `test` profile\n"), "");
     }
 
     #[test]
     fn the_first_failure_follows_the_test_files_order() {
-        let stdout = "\nrunning 3 tests\n.FF\nfailures:\n\n---- b_later stdout ----\n\n\
+        let stdout = "\nrunning 3 tests\ntest c ... ok\ntest b_later ... FAILED\n\
+                      test a_first ... FAILED\n\nfailures:\n\n---- b_later stdout ----\n\n\
                       thread 'b_later' panicked at tests/ex.rs:9:5:\nlater\n\
                       note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n\
                       ---- a_first stdout ----\n\nthread 'a_first' panicked at x.rs:2:5:\n\
@@ -260,8 +483,38 @@ mod tests {
         assert_eq!(name, "b_later", "defined first in the file, though not first by name");
         assert_eq!(section, "thread 'b_later' panicked at tests/ex.rs:9:5:\nlater");
         assert_eq!(counts(stdout), (1, 2));
+        assert_eq!(finished_tests(stdout), ["c", "b_later", "a_first"]);
         assert_eq!(counts("test result: ok. 12 passed; 0 failed; 0 ignored"), (12, 0));
         assert_eq!(first_failure("test result: ok. 1 passed;", source), None);
+        // One test thread: the name comes when the test starts, the result when it ends.
+        assert_eq!(finished_tests("running 2 tests\ntest c ... ok\ntest a_first ... "), ["c"]);
+    }
+
+    /// A cargo that builds for another OS (the Windows build's tests, run by Wine, find the
+    /// Linux cargo) cannot grade here; one that does not start cannot either.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn cargo_is_driven_only_where_it_builds_for_this_os() {
+        use std::os::unix::fs::PermissionsExt;
+        let folder = std::env::temp_dir().join(format!("net-basics-hosts-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        let fake = |name: &str, host: &str| {
+            let path = folder.join(name);
+            std::fs::write(&path, format!("#!/bin/sh\nprintf 'cargo 1.95.0\\nhost: {host}\\n'\n"))
+                .unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+            path
+        };
+        let linux = fake("linux-cargo", "x86_64-unknown-linux-gnu");
+        let windows = fake("windows-cargo", "x86_64-pc-windows-msvc");
+        assert_eq!(cargo_here(linux.as_os_str()), Ok(()));
+        let other = cargo_here(windows.as_os_str()).unwrap_err();
+        assert!(
+            other.contains("builds for x86_64-pc-windows-msvc, and this program runs on linux")
+        );
+        let missing = cargo_here(folder.join("none").as_os_str()).unwrap_err();
+        assert!(missing.starts_with("cannot run `") && missing.contains("none"), "{missing}");
+        let _ = std::fs::remove_dir_all(&folder);
     }
 
     /// `check` against a fake cargo and fake test programs, shell scripts that play each outcome.
@@ -271,14 +524,17 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let folder =
             std::env::temp_dir().join(format!("net-basics-fake-cargo-{}", std::process::id()));
-        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::create_dir_all(folder.join("tests")).unwrap();
         let scripts = [
             (
                 "cargo",
-                "case $3 in\n\
+                "echo \"$@\" >> cargo.log\n\
+                 case $3 in\n\
                  broken) printf 'error: expected `;`\\n --> tests/../exercises/b.rs:3:9\\n\\n\
                  error: could not compile `x`\\n' >&2; exit 101;;\n\
                  offline) echo 'error: failed to download `socket2`' >&2; exit 101;;\n\
+                 fails) printf 'warning: unused `Result`\\n --> tests/../exercises/fails.rs:2:5\\n\\n' >&2\n\
+                 echo '  Executable tests/fails.rs (fails)' >&2;;\n\
                  *) echo \"  Executable tests/$3.rs ($3)\" >&2;;\nesac",
             ),
             ("passes", "echo 'test result: ok. 3 passed; 0 failed;'"),
@@ -288,20 +544,28 @@ mod tests {
                  test result: FAILED. 1 passed; 1 failed;\\n'; exit 101",
             ),
             ("crashes", "echo 'running 2 tests'; kill -ABRT $$"),
-            ("hangs", "sleep 30 & echo $! > hangs.pid; sleep 30"),
+            (
+                "hangs",
+                "case $1 in --list) printf 'a_first: test\\nb_hangs: test\\nc_hangs: test\\n'; exit;; esac\n\
+                 echo 'running 3 tests'; echo 'test a_first ... ok'\n\
+                 sleep 30 & echo $! > hangs.pid; sleep 30",
+            ),
         ];
         for (name, script) in scripts {
             let path = folder.join(name);
             std::fs::write(&path, format!("#!/bin/sh\n{script}\n")).unwrap();
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
+        std::fs::write(folder.join("tests/hangs.rs"), "fn c_hangs() {}\nfn b_hangs() {}\n")
+            .unwrap();
         let limit = Duration::from_millis(500);
         let cargo = Cargo {
             program: folder.join("cargo").into(),
             project: folder.clone(),
             time_limit: limit,
+            features: vec!["solutions".into()],
         };
-        let check = |stem: &str| cargo.check(stem, &mut || false).expect("not cancelled");
+        let check = |stem: &str| cargo.check(stem, &[], &mut || false).expect("not cancelled");
         assert_eq!(check("passes"), Outcome::Passed { tests: 3 });
         let error = "error: expected `;`\n --> exercises/b.rs:3:9".to_string();
         let location = Some("exercises/b.rs:3:9".to_string());
@@ -313,6 +577,7 @@ mod tests {
             failed: 1,
             first: Some("t".into()),
             output: "boom".into(),
+            warnings: "exercises/fails.rs:2:5: warning: unused `Result`".into(),
         };
         assert_eq!(check("fails"), failed);
         let Outcome::Failed { first: None, output, .. } = check("crashes") else {
@@ -320,7 +585,9 @@ mod tests {
         };
         assert!(output.contains("running 2 tests") && output.contains("SIGABRT"), "{output}");
         let started = Instant::now();
-        assert_eq!(check("hangs"), Outcome::TimedOut(limit));
+        let unfinished = vec!["c_hangs".to_string(), "b_hangs".to_string()];
+        let timed_out = Outcome::TimedOut { limit, unfinished, warnings: String::new() };
+        assert_eq!(check("hangs"), timed_out, "the tests that never finished, in file order");
         assert!(started.elapsed() < Duration::from_secs(5), "killed at the limit, not waited for");
         let background = std::fs::read_to_string(folder.join("hangs.pid")).unwrap();
         // Gone, or a zombie that its new parent has not reaped yet (Linux: /proc/PID/stat);
@@ -337,8 +604,22 @@ mod tests {
         assert!(killed(), "what the run started in the background is killed too: {:?}", state());
         let started = Instant::now();
         let cancelled =
-            cargo.check("hangs", &mut || started.elapsed() > Duration::from_millis(200));
+            cargo.check("hangs", &[], &mut || started.elapsed() > Duration::from_millis(200));
         assert_eq!(cancelled, None, "a cancel ends the run");
+        // The features: the outer run's for every build, and an exercise's own.
+        let _ = cargo.check("passes", &["async".into(), "solutions".into()], &mut || false);
+        cargo.build_all(&["a", "b"], &mut || false);
+        let log = std::fs::read_to_string(folder.join("cargo.log")).unwrap();
+        let lines: Vec<&str> = log.lines().collect();
+        assert_eq!(lines[0], "test --test passes --no-run --color never --features solutions");
+        assert!(
+            lines.contains(&"test --test passes --no-run --color never --features solutions,async")
+        );
+        assert!(
+            lines.contains(
+                &"build --keep-going --color never --features solutions --test a --test b"
+            )
+        );
         let _ = std::fs::remove_dir_all(&folder);
     }
 }

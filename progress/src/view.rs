@@ -1,9 +1,9 @@
 //! What the progress view says, in English or in Chinese (zh-CN). What the tests, `todo!()` and
-//! rustc print stays as it is, in English; the Chinese view adds the Chinese hint.
+//! rustc print stays as it is, in English; the Chinese view adds the Chinese hints.
 
 use std::fmt::Display;
 
-use crate::info::{Exercise, Text};
+use crate::info::{self, Exercise, Text};
 use crate::run::Outcome;
 
 /// The language of the view.
@@ -15,20 +15,21 @@ pub enum Lang {
 
 impl Lang {
     /// `--lang` wins; else the locale: the first of `LC_ALL`, `LC_MESSAGES`, `LANG` that is set
-    /// and not empty (POSIX's order), Chinese when it starts with `zh`.
+    /// and not empty (POSIX's order); else, where none is set (Windows sets none), the user's
+    /// locale from the OS (`os_locale`, e.g. `zh-CN`). Chinese when it starts with `zh`.
     pub fn choose(
         flag: Option<&str>,
         var: impl Fn(&str) -> Option<String>,
+        os_locale: impl FnOnce() -> Option<String>,
     ) -> Result<Lang, String> {
         match flag {
             Some("en" | "en-US" | "en-GB" | "C") => Ok(Lang::En),
             Some("zh" | "zh-CN" | "zh_CN" | "zh-Hans") => Ok(Lang::Zh),
             Some(other) => Err(format!("--lang {other:?}: expected `en` or `zh-CN`")),
             None => {
-                let mut locale = ["LC_ALL", "LC_MESSAGES", "LANG"].into_iter().filter_map(var);
-                let zh =
-                    locale.find(|value| !value.is_empty()).is_some_and(|l| l.starts_with("zh"));
-                Ok(if zh { Lang::Zh } else { Lang::En })
+                let mut set = ["LC_ALL", "LC_MESSAGES", "LANG"].into_iter().filter_map(var);
+                let locale = set.find(|value| !value.is_empty()).or_else(os_locale);
+                Ok(if locale.is_some_and(|l| l.starts_with("zh")) { Lang::Zh } else { Lang::En })
             }
         }
     }
@@ -81,7 +82,11 @@ pub fn line(lang: Lang, exercise: &Exercise, outcome: &Outcome, columns: Columns
     let pad = |text: &str, width: usize| " ".repeat(width.saturating_sub(display_width(text)));
     let (number, topic, file) =
         (exercise.number.to_string(), exercise.topic.pick(lang), exercise.file());
-    let mark = if matches!(outcome, Outcome::Passed { .. }) { "✔" } else { "✘" };
+    let mark = match outcome {
+        Outcome::Passed { .. } => "✔",
+        Outcome::NeedsFeatures(_) => "–",
+        _ => "✘",
+    };
     let detail = match outcome {
         Outcome::Passed { tests } => {
             lang.say("({0} tests pass)", "（{0} 个测试全部通过）", &[tests])
@@ -92,10 +97,17 @@ pub fn line(lang: Lang, exercise: &Exercise, outcome: &Outcome, columns: Columns
             &[passed, &(passed + failed)],
         ),
         Outcome::DoesNotCompile { .. } => lang.say("(does not compile)", "（无法编译）", &[]),
-        Outcome::TimedOut(limit) => {
-            lang.say("(did not finish in {0} s)", "（{0} 秒内没有结束）", &[&limit.as_secs_f64()])
-        }
+        Outcome::TimedOut { limit, .. } => lang.say(
+            "(stopped: no test finished for {0} s)",
+            "（已停止：{0} 秒内没有一个测试结束）",
+            &[&limit.as_secs_f64()],
+        ),
         Outcome::CouldNotRun(_) => lang.say("(could not run)", "（无法运行）", &[]),
+        Outcome::NeedsFeatures(features) => lang.say(
+            "(not graded: needs --features {0})",
+            "（未检查：需要 --features {0}）",
+            &[&features.join(",")],
+        ),
     };
     let (pad_number, pad_topic, pad_file) =
         (pad(&number, columns.0), pad(topic, columns.1), pad(&file, columns.2));
@@ -112,15 +124,43 @@ fn display_width(text: &str) -> usize {
     text.chars().map(|c| if wide(c) { 2 } else { 1 }).sum()
 }
 
-/// After the list: the count, then the first exercise that does not pass, in detail — or the
+/// The first exercise that is graded and does not pass: where the student is.
+pub fn next<'a>(graded: &'a [(&'a Exercise, Outcome)]) -> Option<&'a (&'a Exercise, Outcome)> {
+    graded.iter().find(|(_, o)| !matches!(o, Outcome::Passed { .. } | Outcome::NeedsFeatures(_)))
+}
+
+/// `done/graded done`: how many of the graded exercises pass.
+pub fn count(lang: Lang, graded: &[(&Exercise, Outcome)]) -> String {
+    let graded: Vec<&Outcome> =
+        graded.iter().map(|(_, o)| o).filter(|o| !matches!(o, Outcome::NeedsFeatures(_))).collect();
+    let done = graded.iter().filter(|o| matches!(o, Outcome::Passed { .. })).count();
+    lang.say("\n{0}/{1} done\n", "\n已完成 {0}/{1}\n", &[&done, &graded.len()])
+}
+
+/// One line per exercise left ungraded for want of features: the command that grades it
+/// (`how`: `cargo run -- --features` or `cargo test --features`).
+pub fn ungraded(lang: Lang, graded: &[(&Exercise, Outcome)], how: &str) -> String {
+    let mut out = String::new();
+    for (exercise, outcome) in graded {
+        if let Outcome::NeedsFeatures(features) = outcome {
+            let command = format!("{how} {}", features.join(","));
+            out += &lang.say(
+                "Exercise {0} ({1}) is graded with `{2}`.\n",
+                "练习 {0}（{1}）要用 `{2}` 检查。\n",
+                &[&exercise.number, &exercise.topic.pick(lang), &command],
+            );
+        }
+    }
+    out
+}
+
+/// After the list: the count, then the first exercise that does not pass, in detail (with the
+/// hints shown so far, `shown` ≥ 1, and `page`, the book page that holds it) — or the
 /// congratulations.
-pub fn summary(lang: Lang, graded: &[(&Exercise, Outcome)]) -> String {
-    let done = graded.iter().filter(|(_, outcome)| matches!(outcome, Outcome::Passed { .. }));
-    let mut out =
-        lang.say("\n{0}/{1} done\n\n", "\n已完成 {0}/{1}\n\n", &[&done.count(), &graded.len()]);
-    let Some((exercise, outcome)) =
-        graded.iter().find(|(_, o)| !matches!(o, Outcome::Passed { .. }))
-    else {
+pub fn summary(lang: Lang, graded: &[(&Exercise, Outcome)], shown: usize, page: &str) -> String {
+    let mut out = count(lang, graded) + "\n";
+    out += &ungraded(lang, graded, "cargo run -- --features");
+    let Some((exercise, outcome)) = next(graded) else {
         out += &lang.say(
             "Every exercise passes. Well done! Compare yours with the reference answers in solutions/,\n\
              run the real programs with your code (`cargo run --example 04_time_server --features mine`),\n\
@@ -132,52 +172,139 @@ pub fn summary(lang: Lang, graded: &[(&Exercise, Outcome)]) -> String {
         );
         return out;
     };
-    let (number, stem) = (&exercise.number, &exercise.stem);
-    let next = [number as &dyn Display, &exercise.topic.pick(lang), &exercise.file()];
+    let next = [&exercise.number as &dyn Display, &exercise.topic.pick(lang), &exercise.file()];
     out += &lang.say("Next: exercise {0}, {1} — {2}\n", "下一步：练习 {0}，{1} —— {2}\n", &next);
-    let (intro, details) = match outcome {
-        Outcome::Passed { .. } => (String::new(), ""),
-        Outcome::Failed { passed, failed, first: Some(name), output } => (
-            lang.say("{0} of {1} tests fail; the first: {2}", "{1} 个测试中有 {0} 个失败；第一个：{2}", &[failed, &(passed + failed), name]),
-            output.as_str(),
-        ),
-        Outcome::Failed { output, .. } => {
-            (lang.say("The tests stopped without a result:", "测试没有给出结果就停止了：", &[]), output.as_str())
-        }
-        Outcome::DoesNotCompile { location, error } => (
-            lang.say("It does not compile; rustc's first error, at {0}:", "无法编译；rustc 的第一个错误，位于 {0}：", &[&location.as_deref().unwrap_or("?")]),
-            error.as_str(),
-        ),
-        Outcome::TimedOut(limit) => (
-            lang.say(
-                "Exercise {0}'s tests did not finish in {1} s — a loop that never ends, or a read that \
-                 waits for ever?\n  They were stopped. `cargo test --test {2}` names a test that runs over 60 s.",
-                "练习 {0} 的测试在 {1} 秒内没有结束 —— 是不是有永不结束的循环，或者一直在等待的读取？\n  \
-                 测试已被停止。`cargo test --test {2}` 会指出运行超过 60 秒的测试。",
-                &[number, &limit.as_secs_f64(), stem],
-            ),
-            "",
-        ),
-        Outcome::CouldNotRun(why) => (lang.say("The tests could not run:", "测试无法运行：", &[]), why.as_str()),
-    };
-    out += &format!("  {intro}\n");
-    // At most 16 lines of what the test or rustc printed.
-    let lines: Vec<&str> = details.lines().collect();
-    for line in lines.iter().take(16) {
-        out += &format!("    {line}\n");
-    }
-    if lines.len() > 16 {
-        out += &format!("    … ({} more lines)\n", lines.len() - 16);
-    }
-    let hint = wrap(exercise.hint.pick(lang), 88).join("\n        ");
-    let chapter =
-        [&exercise.chapter as &dyn Display, &exercise.title.pick(lang), &exercise.chapter_file];
-    let html = exercise.chapter_html(lang == Lang::Zh);
-    out += &lang.say("\n  Hint: {0}\n", "\n  提示：{0}\n", &[&hint]);
+    out += &details(lang, exercise, outcome, 16);
+    out += "\n";
+    out += &hints(lang, exercise, shown);
+    let chapter = [&exercise.chapter as &dyn Display, &exercise.title.pick(lang), &page];
+    let html = info::html(page, lang == Lang::Zh);
     out += &lang.say(
         "  Read: book chapter {0}, \"{1}\" — {2}\n        (built: {3})\n  Check it alone: cargo test --test {4}\n",
         "  阅读：第 {0} 章《{1}》—— {3}\n        （源文件 {2}）\n  单独检查：cargo test --test {4}\n",
-        &[chapter[0], chapter[1], chapter[2], &html, stem],
+        &[chapter[0], chapter[1], chapter[2], &html, &exercise.stem],
+    );
+    out
+}
+
+/// Why an exercise does not pass: a sentence, then at most `max` lines of what the test or rustc
+/// printed, then rustc's warnings about the exercise's file when it fails or hangs (an ignored
+/// result, say, can be the very cause of a hang).
+pub fn details(lang: Lang, exercise: &Exercise, outcome: &Outcome, max: usize) -> String {
+    let (number, stem) = (&exercise.number, &exercise.stem);
+    let (intro, details, warnings) = match outcome {
+        Outcome::Passed { .. } | Outcome::NeedsFeatures(_) => return String::new(),
+        Outcome::Failed { passed, failed, first: Some(name), output, warnings } => (
+            lang.say(
+                "{0} of {1} tests fail; the first: {2}",
+                "{1} 个测试中有 {0} 个失败；第一个：{2}",
+                &[failed, &(passed + failed), name],
+            ),
+            output.as_str(),
+            warnings.as_str(),
+        ),
+        Outcome::Failed { output, warnings, .. } => (
+            lang.say("The tests stopped without a result:", "测试没有给出结果就停止了：", &[]),
+            output.as_str(),
+            warnings.as_str(),
+        ),
+        Outcome::DoesNotCompile { location, error } => (
+            lang.say(
+                "It does not compile; rustc's first error, at {0}:",
+                "无法编译；rustc 的第一个错误，位于 {0}：",
+                &[&location.as_deref().unwrap_or("?")],
+            ),
+            error.as_str(),
+            "",
+        ),
+        Outcome::TimedOut { limit, unfinished, warnings } => {
+            let names: Vec<String> =
+                unfinished.iter().take(3).map(|name| format!("`{name}`")).collect();
+            let more = unfinished.len().saturating_sub(3);
+            let names =
+                names.join(", ") + &if more > 0 { format!(" (+{more})") } else { String::new() };
+            let mut intro = lang.say(
+                "Exercise {0}'s tests were stopped: no test finished for {1} s — a loop that never ends, or a\n  \
+                 read that waits for ever?",
+                "练习 {0} 的测试已被停止：{1} 秒内没有一个测试结束 —— 是不是有永不结束的循环，或者一直在等待的读取？",
+                &[number, &limit.as_secs_f64()],
+            );
+            if !unfinished.is_empty() {
+                intro +=
+                    &lang.say("\n  Still running: {0}.", "\n  仍在运行的测试：{0}。", &[&names]);
+            }
+            intro += &lang.say(
+                "\n  `cargo test --test {0}` runs them without a limit.",
+                "\n  `cargo test --test {0}` 会不限时地运行它们。",
+                &[stem],
+            );
+            (intro, "", warnings.as_str())
+        }
+        Outcome::CouldNotRun(why) => {
+            (lang.say("The tests could not run:", "测试无法运行：", &[]), why.as_str(), "")
+        }
+    };
+    let mut out = format!("  {intro}\n");
+    out += &indented(details, max);
+    if !warnings.is_empty() {
+        out += &lang.say(
+            "  rustc's warnings about your code (one may be the cause; `cargo test --test {0}` \
+             shows them in full):\n",
+            "  rustc 对你的代码给出的警告（问题可能就在这里；`cargo test --test {0}` 会显示完整内容）：\n",
+            &[stem],
+        );
+        out += &indented(warnings, 8);
+    }
+    out
+}
+
+/// At most `max` lines of `text`, indented, and how many more there are.
+fn indented(text: &str, max: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::new();
+    for line in lines.iter().take(max) {
+        out += &format!("    {line}\n");
+    }
+    if lines.len() > max {
+        out += &format!("    … ({} more lines)\n", lines.len() - max);
+    }
+    out
+}
+
+/// The hints shown so far (at least the first), each wrapped, and the command for the next.
+pub fn hints(lang: Lang, exercise: &Exercise, shown: usize) -> String {
+    let total = exercise.hints.len();
+    let shown = shown.clamp(1, total.max(1));
+    let mut out = String::new();
+    for (index, hint) in exercise.hints.iter().enumerate().take(shown) {
+        let label = lang.say("Hint {0} of {1}: ", "提示 {0}/{1}：", &[&(index + 1), &total]);
+        let indent = " ".repeat(2 + display_width(&label));
+        let text = wrap(hint.pick(lang), 98 - indent.len()).join(&format!("\n{indent}"));
+        out += &format!("  {label}{text}\n");
+    }
+    if shown < total {
+        out += &lang.say(
+            "  The next hint: cargo run -- hint {0}\n",
+            "  下一条提示：cargo run -- hint {0}\n",
+            &[&exercise.number],
+        );
+    }
+    out
+}
+
+/// `cargo run -- hint N`: the exercise, its hints up to `shown` (≥ 1), and what comes next.
+pub fn hint_page(lang: Lang, exercise: &Exercise, shown: usize, page: &str) -> String {
+    let head = [&exercise.number as &dyn Display, &exercise.topic.pick(lang), &exercise.file()];
+    let mut out = lang.say("Exercise {0}, {1} — {2}\n\n", "练习 {0}，{1} —— {2}\n\n", &head);
+    out += &hints(lang, exercise, shown);
+    if shown >= exercise.hints.len() {
+        out += &lang.say("  That was the last hint.\n", "  这是最后一条提示。\n", &[]);
+    }
+    let html = info::html(page, lang == Lang::Zh);
+    out += &lang.say(
+        "  Read: book chapter {0} — {1}\n",
+        "  阅读：第 {0} 章 —— {1}\n",
+        &[&exercise.chapter, &html],
     );
     out
 }
@@ -232,43 +359,56 @@ mod tests {
             chapter_file: format!("book/src/{number:02}-ports.md"),
             topic: text("ports", "端口"),
             title: text("Ports", "端口"),
-            hint: text("Parse into an `i64` first.", "先解析成 `i64`。"),
+            hints: vec![
+                text("Parse into an `i64` first.", "先解析成 `i64`。"),
+                text("Then `match` on ranges.", "然后对范围做 `match`。"),
+            ],
+            features: Vec::new(),
         }
     }
 
     #[test]
-    fn the_flag_wins_then_lc_all_then_lc_messages_then_lang() {
+    fn the_flag_wins_then_lc_all_then_lc_messages_then_lang_then_the_os() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
             move |name: &str| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string())
         };
+        let no_os = || None;
         let zh_everywhere = env(&[("LC_ALL", "zh_CN.UTF-8"), ("LANG", "zh_CN.UTF-8")]);
         let cases = [
-            (Lang::choose(None, env(&[])), Lang::En, "no locale: English"),
-            (Lang::choose(None, env(&[("LANG", "zh_CN.UTF-8")])), Lang::Zh, "LANG zh_CN"),
-            (Lang::choose(None, env(&[("LANG", "zh_TW.UTF-8")])), Lang::Zh, "any zh"),
-            (Lang::choose(None, env(&[("LANG", "C.UTF-8")])), Lang::En, "C"),
+            (Lang::choose(None, env(&[]), no_os), Lang::En, "no locale: English"),
+            (Lang::choose(None, env(&[("LANG", "zh_CN.UTF-8")]), no_os), Lang::Zh, "LANG zh_CN"),
+            (Lang::choose(None, env(&[("LANG", "zh_TW.UTF-8")]), no_os), Lang::Zh, "any zh"),
+            (Lang::choose(None, env(&[("LANG", "C.UTF-8")]), no_os), Lang::En, "C"),
             (
-                Lang::choose(None, env(&[("LC_ALL", "en_US.UTF-8"), ("LANG", "zh_CN.UTF-8")])),
+                Lang::choose(None, env(&[("LC_ALL", "en_US.UTF-8"), ("LANG", "zh_CN")]), no_os),
                 Lang::En,
                 "LC_ALL wins over LANG",
             ),
             (
-                Lang::choose(None, env(&[("LC_ALL", ""), ("LANG", "zh_CN.UTF-8")])),
+                Lang::choose(None, env(&[("LC_ALL", ""), ("LANG", "zh_CN.UTF-8")]), no_os),
                 Lang::Zh,
                 "an empty LC_ALL is not set",
             ),
             (
-                Lang::choose(None, env(&[("LC_MESSAGES", "zh_CN"), ("LANG", "en_US")])),
+                Lang::choose(None, env(&[("LC_MESSAGES", "zh_CN"), ("LANG", "en_US")]), no_os),
                 Lang::Zh,
                 "LC_MESSAGES wins over LANG",
             ),
-            (Lang::choose(Some("en"), zh_everywhere), Lang::En, "--lang en wins"),
-            (Lang::choose(Some("zh-CN"), env(&[("LC_ALL", "C")])), Lang::Zh, "--lang zh-CN"),
+            (Lang::choose(Some("en"), zh_everywhere, no_os), Lang::En, "--lang en wins"),
+            (Lang::choose(Some("zh-CN"), env(&[("LC_ALL", "C")]), no_os), Lang::Zh, "--lang zh-CN"),
+            // Windows sets none of the variables: the user's locale, as the OS names it.
+            (Lang::choose(None, env(&[]), || Some("zh-CN".into())), Lang::Zh, "the OS: zh-CN"),
+            (Lang::choose(None, env(&[]), || Some("en-GB".into())), Lang::En, "the OS: en-GB"),
+            (
+                Lang::choose(None, env(&[("LANG", "en_US.UTF-8")]), || Some("zh-CN".into())),
+                Lang::En,
+                "a LANG that is set (Git Bash, WSL) wins over the OS",
+            ),
         ];
         for (chosen, expected, why) in cases {
             assert_eq!(chosen, Ok(expected), "{why}");
         }
-        assert!(Lang::choose(Some("fr"), env(&[])).is_err(), "an unknown --lang is refused");
+        assert!(Lang::choose(Some("fr"), env(&[]), no_os).is_err(), "an unknown --lang is refused");
     }
 
     #[test]
@@ -279,7 +419,11 @@ mod tests {
         let all = [one.clone(), two.clone(), three.clone()];
         let (en, zh) = (columns(Lang::En, &all), columns(Lang::Zh, &all));
         assert_eq!((en, zh), ((1, 15, 23), (1, 12, 23)), "a Chinese character takes two columns");
-        let timed_out = Outcome::TimedOut(Duration::from_secs(15));
+        let timed_out = Outcome::TimedOut {
+            limit: Duration::from_secs(3),
+            unfinished: Vec::new(),
+            warnings: String::new(),
+        };
         let broken = Outcome::DoesNotCompile { location: None, error: String::new() };
         assert_eq!(
             line(Lang::En, &one, &Outcome::Passed { tests: 9 }, en),
@@ -287,7 +431,7 @@ mod tests {
         );
         assert_eq!(
             line(Lang::En, &two, &timed_out, en),
-            "  ✘ 2 ports            exercises/ex02_ports.rs  (did not finish in 15 s)\n"
+            "  ✘ 2 ports            exercises/ex02_ports.rs  (stopped: no test finished for 3 s)\n"
         );
         assert_eq!(
             line(Lang::Zh, &two, &broken, zh),
@@ -297,10 +441,15 @@ mod tests {
             line(Lang::Zh, &three, &broken, zh),
             "  ✘ 3 TCP 与套接字  exercises/ex03_ports.rs  （无法编译）\n"
         );
+        let needs = Outcome::NeedsFeatures(vec!["async".into()]);
+        assert_eq!(
+            line(Lang::En, &three, &needs, en),
+            "  – 3 TCP and sockets  exercises/ex03_ports.rs  (not graded: needs --features async)\n"
+        );
     }
 
     #[test]
-    fn next_shows_the_first_exercise_not_done_with_its_hint_and_chapter() {
+    fn next_shows_the_first_exercise_not_done_with_its_hints_and_page() {
         let (one, two) = (exercise(1), exercise(2));
         let failed = Outcome::Failed {
             passed: 1,
@@ -309,33 +458,116 @@ mod tests {
             output: "thread 'parse_rejects_words' panicked at tests/ex02_ports.rs:9:5:\n\
                      \"http\" is not a port — see book chapter 2"
                 .into(),
+            warnings: String::new(),
         };
         let graded = [(&one, Outcome::Passed { tests: 3 }), (&two, failed)];
-        let en = summary(Lang::En, &graded);
+        let en = summary(Lang::En, &graded, 1, "book/src/02-the-page.md");
         for wanted in [
             "\n1/2 done\n\nNext: exercise 2, ports — exercises/ex02_ports.rs\n",
             "  2 of 3 tests fail; the first: parse_rejects_words\n",
             "    \"http\" is not a port — see book chapter 2\n",
-            "  Hint: Parse into an `i64` first.\n",
-            "  Read: book chapter 2, \"Ports\" — book/src/02-ports.md\n",
-            "(built: book/book/02-ports.html)",
+            "\n  Hint 1 of 2: Parse into an `i64` first.\n  The next hint: cargo run -- hint 2\n",
+            "  Read: book chapter 2, \"Ports\" — book/src/02-the-page.md\n",
+            "(built: book/book/02-the-page.html)",
             "  Check it alone: cargo test --test ex02_ports\n",
         ] {
             assert!(en.contains(wanted), "expected {wanted:?} in:\n{en}");
         }
-        let zh = summary(Lang::Zh, &graded);
+        assert!(!en.contains("Hint 2"), "only the hints revealed so far:\n{en}");
+        let zh = summary(Lang::Zh, &graded, 2, "book/src/02-the-page.md");
         for wanted in [
             "\n已完成 1/2\n\n下一步：练习 2，端口 —— exercises/ex02_ports.rs\n",
             "    \"http\" is not a port — see book chapter 2\n",
-            "  提示：先解析成 `i64`。\n",
-            "  阅读：第 2 章《端口》—— book/book/zh-CN/02-ports.html\n",
-            "（源文件 book/src/02-ports.md）",
+            "  提示 1/2：先解析成 `i64`。\n  提示 2/2：然后对范围做 `match`。\n",
+            "  阅读：第 2 章《端口》—— book/book/zh-CN/02-the-page.html\n",
+            "（源文件 book/src/02-the-page.md）",
         ] {
             assert!(zh.contains(wanted), "expected {wanted:?} in:\n{zh}");
         }
+        assert!(!zh.contains("下一条提示"), "every hint shown, no next one:\n{zh}");
         let done = [(&one, Outcome::Passed { tests: 3 })];
-        assert!(summary(Lang::En, &done).starts_with("\n1/1 done\n\nEvery exercise passes."));
-        assert!(summary(Lang::Zh, &done).contains("所有练习都通过了"));
+        assert!(
+            summary(Lang::En, &done, 1, "").starts_with("\n1/1 done\n\nEvery exercise passes.")
+        );
+        assert!(summary(Lang::Zh, &done, 1, "").contains("所有练习都通过了"));
+        // An exercise that needs a feature is not counted, and the summary says how to grade it.
+        let seven = Exercise { features: vec!["async".into()], ..exercise(7) };
+        let with_seven = [
+            (&one, Outcome::Passed { tests: 3 }),
+            (&seven, Outcome::NeedsFeatures(vec!["async".into()])),
+        ];
+        let en = summary(Lang::En, &with_seven, 1, "");
+        assert!(en.starts_with("\n1/1 done\n\nExercise 7 (ports) is graded with `cargo run -- --features async`.\nEvery exercise passes."), "{en}");
+    }
+
+    #[test]
+    fn a_hang_names_the_tests_still_running_and_shows_rustcs_warnings() {
+        let two = exercise(2);
+        let hang = Outcome::TimedOut {
+            limit: Duration::from_secs(3),
+            unfinished: vec!["a".into(), "b".into(), "c".into(), "d".into()],
+            warnings: "exercises/ex02_ports.rs:9:5: warning: unused return value of `strip_prefix`"
+                .into(),
+        };
+        let en = details(Lang::En, &two, &hang, 16);
+        for wanted in [
+            "no test finished for 3 s — a loop that never ends",
+            "\n  Still running: `a`, `b`, `c` (+1).\n  `cargo test --test ex02_ports` runs them",
+            "  rustc's warnings about your code (one may be the cause; `cargo test --test ex02_ports` \
+             shows them in full):\n    exercises/ex02_ports.rs:9:5: warning: unused return value of `strip_prefix`\n",
+        ] {
+            assert!(en.contains(wanted), "expected {wanted:?} in:\n{en}");
+        }
+        let zh = details(Lang::Zh, &two, &hang, 16);
+        assert!(
+            zh.contains("仍在运行的测试：`a`, `b`, `c` (+1)。")
+                && zh.contains("rustc 对你的代码给出的警告"),
+            "{zh}"
+        );
+        let Outcome::TimedOut { limit, unfinished, .. } = hang else { unreachable!() };
+        let quiet = Outcome::TimedOut { limit, unfinished, warnings: String::new() };
+        assert!(
+            !details(Lang::En, &two, &quiet, 16).contains("warnings"),
+            "no warnings, no heading"
+        );
+    }
+
+    #[test]
+    fn the_hint_page_reveals_one_more_each_time_in_both_languages() {
+        let two = exercise(2);
+        let first = hint_page(Lang::En, &two, 1, "book/src/02-ports.md");
+        assert_eq!(
+            first,
+            "Exercise 2, ports — exercises/ex02_ports.rs\n\n  Hint 1 of 2: Parse into an `i64` first.\n  \
+             The next hint: cargo run -- hint 2\n  Read: book chapter 2 — book/book/02-ports.html\n"
+        );
+        let last = hint_page(Lang::Zh, &two, 2, "book/src/02-ports.md");
+        assert_eq!(
+            last,
+            "练习 2，端口 —— exercises/ex02_ports.rs\n\n  提示 1/2：先解析成 `i64`。\n  提示 2/2：然后对范围做 `match`。\n  \
+             这是最后一条提示。\n  阅读：第 2 章 —— book/book/zh-CN/02-ports.html\n"
+        );
+        assert_eq!(
+            hint_page(Lang::Zh, &two, 9, "book/src/02-ports.md"),
+            last,
+            "no more than there are"
+        );
+        // A long hint wraps under its own text.
+        let long = Text { en: "word ".repeat(40).trim_end().into(), zh: "端口".repeat(60) };
+        let wordy = Exercise { hints: vec![long], ..exercise(1) };
+        for lang in [Lang::En, Lang::Zh] {
+            let text = hints(lang, &wordy, 1);
+            assert!(
+                text.lines().count() > 1 && text.lines().all(|l| display_width(l) <= 98),
+                "{text}"
+            );
+            let indent = text.lines().nth(1).unwrap().len()
+                - text.lines().nth(1).unwrap().trim_start().len();
+            assert_eq!(
+                indent,
+                2 + display_width(&lang.say("Hint {0} of {1}: ", "提示 {0}/{1}：", &[&1, &1]))
+            );
+        }
     }
 
     #[test]

@@ -20,6 +20,11 @@
 #       tools/scripts/cold_build.sh
 # STUDENT=0 skips the student's cargo test; TIMINGS=0 the --timings reports.
 #
+# BASE=COMMIT measures the student's whole first `cargo test` (build and run, one command, cold)
+# at COMMIT and at HEAD, interleaved (base, head, base, head …) for ROUNDS rounds, e.g. before
+# and after a change to what `cargo test` builds:
+#   BASE=e28e0d4 ROUNDS=3 TIMINGS=0 tools/scripts/cold_build.sh
+#
 # CARGO_HOME is shared and `cargo fetch` runs first, untimed: only compilation is measured.
 set -euo pipefail
 
@@ -28,6 +33,7 @@ ROUNDS=${ROUNDS:-2}
 TIMINGS=${TIMINGS:-1}
 STUDENT=${STUDENT:-1}
 VARIANT=${VARIANT:-}
+BASE=${BASE:-}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cold_build.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
@@ -67,17 +73,35 @@ if [[ -n $VARIANT ]]; then
 fi
 (cd "$WORK/crate" && cargo fetch --quiet) && (cd "$WORK/minimal" && cargo fetch --quiet)
 
-# seconds DIR COMMAND…: runs COMMAND in DIR with a fresh target dir; prints the wall seconds.
+# seconds DIR COMMAND…: runs COMMAND in DIR with a fresh target dir; prints the wall seconds, and
+# leaves the CPU seconds (user + system, of every process it waited for) in $WORK/cpu.
 seconds() {
     local dir=$1 start end
     shift
     rm -rf "$WORK/target"
     start=$(date +%s.%N)
-    (cd "$dir" && CARGO_TARGET_DIR="$WORK/target" "$@" >"$WORK/last.log" 2>&1) || true
+    (cd "$dir" && CARGO_TARGET_DIR="$WORK/target" /usr/bin/time -o "$WORK/cpu.raw" -f '%U + %S' \
+        "$@" >"$WORK/last.log" 2>&1) || true
     end=$(date +%s.%N)
+    tail -n 1 "$WORK/cpu.raw" | bc >"$WORK/cpu"
     echo "$end - $start" | bc
 }
 
+if [[ -n $BASE ]]; then
+    git clone --quiet "$ROOT" "$WORK/base" && git -C "$WORK/base" checkout --quiet "$BASE"
+    (cd "$WORK/base" && cargo fetch --quiet)
+    echo "the student's first cargo test, cold, whole command: base $(git -C "$WORK/base" rev-parse --short HEAD) vs HEAD $(git -C "$ROOT" rev-parse --short HEAD)"
+    for ((round = 1; round <= ROUNDS; round++)); do
+        b=$(seconds "$WORK/base" cargo test) && bcpu=$(cat "$WORK/cpu")
+        grep -E '^(test result|error: test failed)' "$WORK/last.log" | tail -2 | sed 's/^/    base: /'
+        h=$(seconds "$WORK/crate" cargo test) && hcpu=$(cat "$WORK/cpu")
+        grep -E '^(test result|error: test failed|[0-9]+/[0-9]+ done)' "$WORK/last.log" | tail -3 | sed 's/^/    head: /'
+        printf 'round %d: wall base %6.1f s  head %6.1f s (%+.1f s; target: head <= 30 s)   CPU base %6.1f s  head %6.1f s (%+.1f s)   load %s\n' \
+            "$round" "$b" "$h" "$(echo "$h - $b" | bc)" "$bcpu" "$hcpu" "$(echo "$hcpu - $bcpu" | bc)" \
+            "$(cut -d' ' -f1 /proc/loadavg)"
+    done
+    exit 0
+fi
 echo "cold builds, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); HEAD $(git -C "$ROOT" rev-parse --short HEAD)"
 for ((round = 1; round <= ROUNDS; round++)); do
     a=$(seconds "$WORK/crate" cargo build --example 04_time_server)
