@@ -55,8 +55,12 @@ class Server:
         self.lines = queue.Queue()
         threading.Thread(target=lambda: [self.lines.put(l.rstrip('\n')) for l in self.p.stdout],
                          daemon=True).start()
-        first = self.lines.get(timeout=10)
-        if not first.startswith('listening on '):
+        try:
+            first = self.lines.get(timeout=10)
+        except queue.Empty:
+            first = None
+        if first is None or not first.startswith('listening on '):
+            self.stop()
             sys.exit(f'{args}: expected "listening on …", got {first!r}')
         self.said = [first]
         self.port = first.rsplit(':', 1)[1]
@@ -74,6 +78,12 @@ class Server:
     def stop(self):
         self.p.kill()
         self.p.wait(timeout=10)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.stop()
 
 
 def offline(args):
@@ -102,14 +112,12 @@ def chapter_1(examples):
 
     server = os.path.join(examples, '04_time_server')
     client = os.path.join(examples, '05_time_client')
-    s = Server([server, 'localhost:0'])
-    write('example_04-localhost.txt', [l.replace(s.port, '8000') for l in s.more()])
-    s.stop()
+    with Server([server, 'localhost:0']) as s:
+        write('example_04-localhost.txt', [l.replace(s.port, '8000') for l in s.more()])
     for address, name in (('0.0.0.0:0', 'example_04-wildcard.txt'),
                           ('[::]:0', 'example_04-wildcard-v6.txt')):
-        s = Server([server, address])
-        write(name, [l.replace(s.port, '8000') for l in s.more()])
-        s.stop()
+        with Server([server, address]) as s:
+            write(name, [l.replace(s.port, '8000') for l in s.more()])
 
     # A hosts file that lists ::1 localhost too: the server binds the first address only, and
     # a client tries each address in turn.
@@ -117,13 +125,11 @@ def chapter_1(examples):
         hosts.write(HOSTS_BOTH)
     os.chmod(hosts.name, 0o644)
     try:
-        s = Server(with_hosts(hosts.name, [server, 'localhost:0']))
-        said = [l.replace(s.port, '8000') for l in s.more()]
-        s.stop()
-        s = Server([server, '127.0.0.1:0'])
-        s.more()
-        out, _ = run(with_hosts(hosts.name, [client, f'localhost:{s.port}', '--count', '1']))
-        s.stop()
+        with Server(with_hosts(hosts.name, [server, 'localhost:0'])) as s:
+            said = [l.replace(s.port, '8000') for l in s.more()]
+        with Server([server, '127.0.0.1:0']) as s:
+            s.more()
+            out, _ = run(with_hosts(hosts.name, [client, f'localhost:{s.port}', '--count', '1']))
         client_port = out[-2].rsplit(':', 1)[1]  # "connected to 127.0.0.1:P from 127.0.0.1:C"
         out = [l.replace(client_port, '50001').replace(s.port, '8000') for l in out]
     finally:
