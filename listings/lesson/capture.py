@@ -187,7 +187,7 @@ def second_client():
     time.sleep(3.5)
     ss = subprocess.run(['ss', '-tn', f'( sport = :{s.port} )'], capture_output=True, text=True)
     shown = [server.line() for _ in range(server.lines.qsize())]
-    write('lesson-second-client.txt', [s.clean(f"$ ss -tn '( sport = :{s.port} )'")] +
+    write('lesson-second-client.txt', [s.clean(f"$ ss -tn '( sport = :{s.port} )'   # Linux")] +
           [s.clean(l.rstrip()) for l in ss.stdout.rstrip().splitlines()])
     s.end()
 
@@ -223,7 +223,7 @@ def time_wait():
     time.sleep(0.2)
     ss = subprocess.run(['ss', '-tan', f'( sport = :{s.port} )'], capture_output=True, text=True)
     write('lesson-time-wait.txt', ['$ python3 server.py'] + [s.clean(l.rstrip('\n')) for l in again.err] +
-          [s.clean(f"$ ss -tan '( sport = :{s.port} )'")] + [s.clean(l) for l in ss.stdout.rstrip().splitlines()])
+          [s.clean(f"$ ss -tan '( sport = :{s.port} )'   # Linux")] + [s.clean(l) for l in ss.stdout.rstrip().splitlines()])
     s.end()
 
 
