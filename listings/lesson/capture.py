@@ -1,17 +1,26 @@
 #!/usr/bin/env python3
 """Runs the lesson's own programs (server.py, client.py: the lesson's reference answers, copied
-unchanged) into the failures chapter 4 shows, and writes what they printed to ../output/lesson-*.txt.
+unchanged) into the failures chapter 4 shows, and writes what they printed to ../output/lesson-*.txt;
+with --examples, also runs examples 04 and 05 as chapters 4 and 5 show them (../output/ours-*.txt,
+../output/example-04-*.txt).
 
     cargo build --examples && cargo build -p net-basics-listings
     python3 listings/lesson/capture.py --examples target/debug/examples \
         --example target/debug/examples/04_time_server --listing-4-3 target/debug/listing_04_03
+    python3 listings/lesson/capture.py --examples target/debug/examples --only clocks,busy
+
+--only NAME,NAME runs only those scenarios (the names are listed below, in SCENARIOS); without it,
+every scenario whose program was given runs. Each file it writes is overwritten.
 
 Each scenario runs copies of the programs in a temporary directory, on a free loopback port of
 four digits (the copies differ from the originals in that port only; paths and ports in the output
-are then written as /tmp/lesson and 8000). PYTHONUNBUFFERED=1 makes a pipe show each print at once,
-as a terminal does. Every wait is bounded; every process started here is killed here.
+are then written as /tmp/lesson and 8000, and the clients' ports, in order, as 50001, 50002, ...).
+PYTHONUNBUFFERED=1 makes a pipe show each print at once, as a terminal does. Every wait is bounded;
+every process started here is killed here. The scenario `names` needs root: it runs the server in
+a network namespace of its own (unshare), with one made-up interface, eth0, at 192.0.2.2 (an
+address for documentation, RFC 5737), so that no real address of this machine is written down.
 """
-import os, shutil, signal, socket, subprocess, sys, tempfile, threading, time, queue
+import os, re, shutil, signal, socket, subprocess, sys, tempfile, threading, time, queue
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, '..', 'output')
@@ -34,9 +43,9 @@ def free_port():
 class Run:
     """A program started here; its stdout and stderr read on threads."""
 
-    def __init__(self, args, cwd):
-        self.p = subprocess.Popen(args, cwd=cwd, env=ENV, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True)
+    def __init__(self, args, cwd, env=None):
+        self.p = subprocess.Popen(args, cwd=cwd, env=dict(ENV, **(env or {})),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines, self.err = queue.Queue(), []
         self.drop = False
         threading.Thread(target=self._out, daemon=True).start()
@@ -66,18 +75,25 @@ class Scene:
                 text.replace('8000', str(self.port)))
         self.runs = []
 
-    def start(self, *args):
-        run = Run(list(args), self.dir)
+    def start(self, *args, env=None):
+        run = Run(list(args), self.dir, env)
         self.runs.append(run)
         return run
 
-    def python(self, name, code=None):
+    def python(self, name, code=None, env=None):
         if code is not None:
             open(os.path.join(self.dir, name), 'w').write(code.replace('PORT', str(self.port)))
-        return self.start(sys.executable, name)
+        return self.start(sys.executable, name, env=env)
 
     def clean(self, text):
         return text.replace(self.dir, '/tmp/lesson').replace(str(self.port), '8000')
+
+    def clean_peers(self, lines):
+        """clean(), and each client's port (127.0.0.1:NNNNN), in order of appearance, as 50001, ..."""
+        peers = {}
+        def peer(match):
+            return '127.0.0.1:' + peers.setdefault(match.group(1), str(50001 + len(peers)))
+        return [re.sub(r'127\.0\.0\.1:(\d{5})', peer, self.clean(l)) for l in lines]
 
     def end(self):
         for run in self.runs:
@@ -121,8 +137,10 @@ def works_glues_and_spins():
 
 
 def spin_cpu():
-    """Failure 3, measured: after the client left, the server's CPU time (stdout to a file,
-    as fast as a terminal that keeps up; a pipe read by this script would slow it down)."""
+    """Failure 3, measured: after the client left, the server's CPU time over 2 s, and its output
+    from the client's leaving to the server's end (stdout to a file, as fast as a terminal that
+    keeps up; a pipe read by this script would slow it down). The load average says how much of
+    the machine the server could get."""
     s = Scene()
     log = open(os.path.join(s.dir, 'out.txt'), 'w')
     server = subprocess.Popen([sys.executable, 'server.py'], cwd=s.dir, env=ENV, stdout=log)
@@ -130,14 +148,19 @@ def spin_cpu():
     client = s.python('client.py')
     time.sleep(1.5)
     client.kill(signal.SIGINT)
+    left, before_size = time.monotonic(), os.path.getsize(os.path.join(s.dir, 'out.txt'))
     time.sleep(0.5)
     before, t0 = cpu_seconds(server.pid), time.monotonic()
     time.sleep(2)
     cpu = (cpu_seconds(server.pid) - before) / (time.monotonic() - t0)
     server.kill()
     server.wait(timeout=10)
-    size = os.path.getsize(os.path.join(s.dir, 'out.txt'))
-    write('lesson-spin-cpu.txt', [f'{cpu:.0%} of one core; {size / 1e6:.0f} MB of output in 4.5 s'])
+    spun = time.monotonic() - left
+    size = os.path.getsize(os.path.join(s.dir, 'out.txt')) - before_size
+    load, cores = os.getloadavg()[0], os.cpu_count()
+    write('lesson-spin-cpu.txt', [f'{cpu:.0%} of one core over 2 s; {size / 1e6:.0f} MB of output in the '
+                                  f'{spun:.1f} s after the client left (load average {load:.0f} on '
+                                  f'{cores} cores)'])
     s.end()
 
 
@@ -164,7 +187,7 @@ def second_client():
     time.sleep(3.5)
     ss = subprocess.run(['ss', '-tn', f'( sport = :{s.port} )'], capture_output=True, text=True)
     shown = [server.line() for _ in range(server.lines.qsize())]
-    write('lesson-second-client.txt', [s.clean(f"$ ss -tn '( sport = :{s.port} )'")] +
+    write('lesson-second-client.txt', [s.clean(f"$ ss -tn '( sport = :{s.port} )'   # Linux")] +
           [s.clean(l.rstrip()) for l in ss.stdout.rstrip().splitlines()])
     s.end()
 
@@ -200,7 +223,7 @@ def time_wait():
     time.sleep(0.2)
     ss = subprocess.run(['ss', '-tan', f'( sport = :{s.port} )'], capture_output=True, text=True)
     write('lesson-time-wait.txt', ['$ python3 server.py'] + [s.clean(l.rstrip('\n')) for l in again.err] +
-          [s.clean(f"$ ss -tan '( sport = :{s.port} )'")] + [s.clean(l) for l in ss.stdout.rstrip().splitlines()])
+          [s.clean(f"$ ss -tan '( sport = :{s.port} )'   # Linux")] + [s.clean(l) for l in ss.stdout.rstrip().splitlines()])
     s.end()
 
 
@@ -235,7 +258,7 @@ def python_client_on(name, program):
     client.kill(signal.SIGINT)
     time.sleep(0.5)
     shown = [first] + [server.line(timeout=1) for _ in range(server.lines.qsize())]
-    write(name, [s.clean(l) for l in shown])
+    write(name, s.clean_peers(shown))
     s.end()
 
 
@@ -263,6 +286,72 @@ def ours(examples):
     s.end()
 
 
+def example(examples, name):
+    return os.path.join(os.path.abspath(examples), name)
+
+
+def clocks(examples):
+    """Example 04 beside each client's clock (chapter 4): a server in Shanghai; our client in the
+    same zone, a client whose clock is 3 s fast, the lesson's client.py in New York, then a NUL."""
+    s = Scene()
+    shanghai, new_york = {'TZ': 'Asia/Shanghai'}, {'TZ': 'America/New_York'}
+    server = s.start(example(examples, '04_time_server'), f'127.0.0.1:{s.port}', env=shanghai)
+    first = server.line()
+    ours = s.start(example(examples, '05_time_client'), f'127.0.0.1:{s.port}', '--count', '2',
+                   env=shanghai)
+    ours.p.wait(timeout=20)
+    s.python('fast.py', FAST, env=shanghai).p.wait(timeout=20)
+    lesson = s.python('client.py', env=new_york)
+    time.sleep(1.5)
+    lesson.kill(signal.SIGINT)  # Ctrl-C, after two timestamps
+    s.python('nul.py', NUL).p.wait(timeout=20)
+    time.sleep(0.5)
+    shown = [first] + [server.line(timeout=1) for _ in range(server.lines.qsize())]
+    write('example-04-clocks.txt', s.clean_peers(shown))
+    s.end()
+
+
+def busy(examples):
+    """Example 04 with --max-clients 1: one client connected (silent), a second one refused."""
+    s = Scene()
+    server = s.start(example(examples, '04_time_server'), f'127.0.0.1:{s.port}', '--max-clients', '1')
+    first = [server.line()]
+    s.python('silent.py', SILENT)
+    first.append(server.line())  # [...] connected
+    second = s.start(example(examples, '05_time_client'), f'127.0.0.1:{s.port}')
+    second.p.wait(timeout=20)
+    time.sleep(0.3)
+    shown = first + [server.line(timeout=1) for _ in range(server.lines.qsize())]
+    said = [second.line(timeout=1) for _ in range(second.lines.qsize())] + \
+        [l.rstrip('\n') for l in second.err]
+    cleaned = s.clean_peers(shown + said)
+    write('example-04-busy.txt', ['$ cargo run -q --example 04_time_server -- --max-clients 1'] +
+          cleaned[:len(shown)])
+    write('example-04-busy-client.txt', ['$ cargo run -q --example 05_time_client   # a second client'] +
+          cleaned[len(shown):] + [f'(exit status {second.p.returncode})'])
+    s.end()
+
+
+def names(examples):
+    """Example 04 on a name and on the wildcard address, in a network namespace of its own with
+    loopback and one made-up interface (eth0, 192.0.2.2/24): needs root."""
+    if os.geteuid() != 0 or not shutil.which('unshare'):
+        print('skipped names: it needs root and unshare (a network namespace of its own)')
+        return
+    server = example(examples, '04_time_server')
+    script = ('ip link set lo up && ip link add eth0 type veth peer name peer0 && '
+              'ip addr add 192.0.2.2/24 dev eth0 && ip link set eth0 up && ip link set peer0 up && '
+              f'echo "$ cargo run -q --example 04_time_server -- localhost:8000" && '
+              f'timeout -s INT 1 {server} localhost:8000; echo && '
+              f'echo "$ cargo run -q --example 04_time_server -- 0.0.0.0:8000" && '
+              f'timeout -s INT 1 {server} 0.0.0.0:8000; true')
+    ran = subprocess.run(['unshare', '--net', 'sh', '-c', script], capture_output=True, text=True,
+                         timeout=20)
+    if ran.stderr.strip():
+        raise SystemExit(f'names: {ran.stderr.strip()}')
+    write('example-04-names.txt', ran.stdout.splitlines())
+
+
 SPLIT = """import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.connect(('127.0.0.1', PORT))
@@ -285,20 +374,68 @@ time.sleep(0.1)
 s.send('é'.encode()[1:])                     # ... and the second, a moment later
 time.sleep(1)
 """
+FAST = """import socket, time
+from datetime import datetime, timedelta
+# The lesson's client on a laptop whose clock is 3 s fast (two timestamps, each ended by a newline).
+client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+client.connect(('127.0.0.1', PORT))
+time.sleep(1.2 - time.time() % 1)   # start just after a second begins: no boundary crossed in transit
+for _ in range(2):
+    now_time = datetime.now() + timedelta(seconds=3)
+    client.send((now_time.strftime("%Y-%m-%d %H:%M:%S") + "\\n").encode())
+    time.sleep(1)
+client.close()
+"""
+NUL = """import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.connect(('127.0.0.1', PORT))
+s.send(b'\\x00123\\n')   # a NUL, then the digits 123
+time.sleep(0.2)
+s.close()
+"""
+SILENT = """import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.connect(('127.0.0.1', PORT))
+time.sleep(10)
+"""
+
+# name: (what it runs, the option that gives its program, or None for the lesson's programs alone)
+SCENARIOS = {
+    'glued-and-spin': (works_glues_and_spins, None),
+    'spin-cpu': (spin_cpu, None),
+    'split': (split_in_two, None),
+    'second-client': (second_client, None),
+    'bad-bytes': (bad_bytes, None),
+    'time-wait': (time_wait, None),
+    'tracebacks': (tracebacks, None),
+    'ours': (lambda: ours(arg('--examples')), '--examples'),
+    'clocks': (lambda: clocks(arg('--examples')), '--examples'),
+    'busy': (lambda: busy(arg('--examples')), '--examples'),
+    'names': (lambda: names(arg('--examples')), '--examples'),
+    'on-example-04': (lambda: python_client_on('lesson-client-on-example-04.txt', arg('--example')),
+                      '--example'),
+    'on-listing-4-3': (lambda: python_client_on('lesson-client-on-listing-04-03.txt',
+                                                arg('--listing-4-3')), '--listing-4-3'),
+}
+
+
+def arg(name):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else None
+
 
 if __name__ == '__main__':
-    works_glues_and_spins()
-    spin_cpu()
-    split_in_two()
-    second_client()
-    bad_bytes()
-    time_wait()
-    tracebacks()
-    if '--examples' in sys.argv:
-        ours(sys.argv[sys.argv.index('--examples') + 1])
-    example = sys.argv[sys.argv.index('--example') + 1] if '--example' in sys.argv else None
-    if example:
-        python_client_on('lesson-client-on-example-04.txt', example)
-    listing = sys.argv[sys.argv.index('--listing-4-3') + 1] if '--listing-4-3' in sys.argv else None
-    if listing:
-        python_client_on('lesson-client-on-listing-04-03.txt', listing)
+    if '-h' in sys.argv or '--help' in sys.argv:
+        print(__doc__.strip())
+        print('\nscenarios: ' + ', '.join(SCENARIOS))
+        raise SystemExit(0)
+    only = arg('--only').split(',') if arg('--only') else list(SCENARIOS)
+    unknown = [name for name in only if name not in SCENARIOS]
+    if unknown:
+        raise SystemExit(f'unknown scenario {unknown[0]!r}; the scenarios: {", ".join(SCENARIOS)}')
+    for name in only:
+        run, needs = SCENARIOS[name]
+        if needs is None or arg(needs):
+            run()
+        elif arg('--only'):
+            raise SystemExit(f'{name} needs {needs} (see --help)')
+

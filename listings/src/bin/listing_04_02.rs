@@ -6,7 +6,7 @@ fn main() -> std::io::Result<()> {
     let addr = std::env::args()
         .nth(1)
         .unwrap_or("127.0.0.1:8000".to_string());
-    // ①–④ in one call (chapter 3): socket, SO_REUSEADDR, bind, listen.
+    // Create, bind and listen in one call (chapter 3; on Unix with SO_REUSEADDR).
     let listener = TcpListener::bind(addr)?;
     println!("waiting for a client on {}...", listener.local_addr()?);
     let (mut client, peer) = listener.accept()?;
@@ -20,7 +20,7 @@ fn main() -> std::io::Result<()> {
             println!("{peer} left: end of stream");
             return Ok(());
         }
-        // Any bytes, any size: show them as text, escaping what is not UTF-8.
+        // Any bytes, any size: show them as text, with � for what is not UTF-8.
         println!(
             "client time: {}",
             String::from_utf8_lossy(&buffer[..received])

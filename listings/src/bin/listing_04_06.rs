@@ -1,5 +1,6 @@
 // ANCHOR: all_but_serve
 // Listing 4-6: a bound on clients, and a timeout for a client that goes silent.
+use std::io::ErrorKind::{TimedOut, WouldBlock};
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
@@ -42,7 +43,8 @@ fn main() -> io::Result<()> {
         thread::spawn(move || {
             let why = match serve(client, peer) {
                 Ok(()) => "end of stream".to_string(),
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                // A timed-out read: typically WouldBlock on Unix, TimedOut on Windows.
+                Err(err) if matches!(err.kind(), WouldBlock | TimedOut) => {
                     format!("silent for {idle} s")
                 }
                 Err(err) => err.to_string(),
