@@ -17,6 +17,7 @@ as 50001, 50002 … Every wait is bounded; every process started here is stopped
 """
 import os, re, signal, socket, subprocess, sys, time
 
+sys.dont_write_bytecode = True  # no __pycache__ left in listings/lesson by the import below
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lesson'))
 from capture import Run, free_port, write  # noqa: E402  (the lesson's capture: same helpers)
 
