@@ -200,3 +200,83 @@ fn a_closed_stdout_stops_the_example_with_one_sentence() {
          reads its stdout (not a panic, not serving on unseen), got {status} and {stderr:?}"
     );
 }
+
+/// The run book chapter 3 shows under "Run it": the example on its default address, a client that
+/// sends `hello, server` and `héllo again` (`é` is two bytes in UTF-8), each with its `\n`, then
+/// closes. `UPDATE_LISTINGS=1` writes it to `listings/output/example_03_run.txt`; otherwise the run
+/// must print what that file shows (ports aside: the server's is shown as 8000, the client's as
+/// 50001). Unix only: on Windows the example sets no SO_REUSEADDR, and step ② says so.
+#[test]
+#[cfg(unix)]
+fn the_run_the_book_shows_is_what_the_example_prints() {
+    let mut command = common::example_command(EXAMPLE);
+    command.arg("127.0.0.1:0");
+    let server = Running::spawn(command);
+    let mut shown = server.lines_until("step ⑤ waiting for a client", |line| {
+        line.starts_with("⑤ accept  waiting")
+    });
+    let listening = shown
+        .iter()
+        .find(|line| line.starts_with("④"))
+        .expect("step ④ comes before step ⑤");
+    let addr = listening_address(listening);
+    let mut client = TcpStream::connect_timeout(&addr, PATIENCE)
+        .unwrap_or_else(|e| panic!("could not connect to the example at {addr}: {e}"));
+    let client_port = client.local_addr().expect("a connected socket").port();
+    shown.extend(server.lines_until("step ⑤ accepting the client", |line| {
+        line.starts_with("⑤ accept  connection from")
+    }));
+    // One line at a time, each printed before the next is sent: one read each.
+    for line in ["hello, server\n", "héllo again\n"] {
+        client
+            .write_all(line.as_bytes())
+            .expect("the example reads");
+        shown.extend(server.lines_until("step ⑥ printing what it read", |l| {
+            l.starts_with("⑥ talk    received")
+        }));
+    }
+    drop(client);
+    shown.extend(server.lines_until("step ⑦ close", |l| l.starts_with("⑦ close")));
+
+    // Ports as the book shows them: the address asked for (port 0) and the server's real port as
+    // 8000, the client's as 50001.
+    let text = shown.join("\n") + "\n";
+    let text = with_port_shown(&text, "127.0.0.1:", 0, "8000");
+    let text = with_port_shown(&text, "127.0.0.1:", addr.port(), "8000");
+    let text = with_port_shown(&text, "nc 127.0.0.1 ", addr.port(), "8000");
+    let text = with_port_shown(&text, "127.0.0.1:", client_port, "50001");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("listings/output/example_03_run.txt");
+    if std::env::var_os("UPDATE_LISTINGS").is_some() {
+        std::fs::write(&path, &text).expect("[test] write the run the book shows");
+        return;
+    }
+    let book = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(
+        book,
+        text,
+        "{} (book chapter 3, 'Run it') differs from what the example printed now; if the change \
+         is intended, rerun with UPDATE_LISTINGS=1 and read the page again",
+        path.display()
+    );
+}
+
+/// `text` with every `PREFIX{port}` (not followed by another digit) written as `PREFIX{shown}`.
+#[cfg(unix)]
+fn with_port_shown(text: &str, prefix: &str, port: u16, shown: &str) -> String {
+    let needle = format!("{prefix}{port}");
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(&needle) {
+        let after = &rest[at + needle.len()..];
+        out.push_str(&rest[..at]);
+        if after.starts_with(|c: char| c.is_ascii_digit()) {
+            out.push_str(&needle); // a longer number that merely starts with these digits
+        } else {
+            out.push_str(prefix);
+            out.push_str(shown);
+        }
+        rest = after;
+    }
+    out + rest
+}
