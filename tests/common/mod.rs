@@ -144,6 +144,24 @@ fn read_lines(stdout: ChildStdout) -> Receiver<String> {
     receiver
 }
 
+/// A stdout with nobody reading it: the write end of a pipe whose read end is closed, as `| head`
+/// leaves it once head has exited. Every write to it fails: EPIPE on Unix, ERROR_NO_DATA on
+/// Windows, both `BrokenPipe` (std, `library/std/src/sys/io/error/windows.rs`). The reader that
+/// went away is an example run with `--help`, which exits without reading its stdin: a program
+/// every OS has here (`true` is Unix only).
+pub fn stdout_nobody_reads() -> Stdio {
+    let mut reader = example_command("02_port_ranges")
+        .arg("--help")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("02_port_ranges --help starts");
+    let write_end = reader.stdin.take().expect("stdin was piped");
+    exit_within(&mut reader, "02_port_ranges --help");
+    Stdio::from(write_end)
+}
+
 /// Starts `command` with stdout piped, reads its first stdout line, then closes the read end
 /// of the pipe — like `| head -1` exiting. Returns the child (stderr piped) and that line.
 pub fn spawn_then_close_stdout(mut command: Command) -> (Child, String) {
