@@ -12,8 +12,12 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// How long a test waits for a line it expects before it gives up and fails (never a hang).
-pub const PATIENCE: Duration = Duration::from_secs(10);
+/// How long a test waits for a line it expects, or for a program to end, before it gives up and
+/// fails (never a hang). Only a failing test waits this long; a passing one waits milliseconds.
+/// It includes starting the program, which can take seconds on Windows, where a virus scanner
+/// looks at a freshly built `.exe` before it runs (the progress view allows a test program 20 s
+/// to print its first line for the same reason, `progress/src/run.rs`).
+pub const PATIENCE: Duration = Duration::from_secs(20);
 
 /// The path of a built example, e.g. `example("04_time_server")`: `04_time_server.exe` on
 /// Windows (`EXE_SUFFIX`), `04_time_server` elsewhere.
