@@ -29,7 +29,7 @@ use ex03_socket2_listener::{accept_one, open_listener};
 /// A TCP server built step by step with socket2: it accepts one client and prints what it sends.
 #[derive(Parser)]
 #[command(bin_name = "03_socket2_listener")] // not `03_socket2_listener.exe` on Windows
-#[command(after_help = "Then, in a second terminal: nc 127.0.0.1 PORT (and type a line)")]
+#[command(after_help = "Then, in a second terminal: nc 127.0.0.1 PORT (Windows: as step ⑤ says)")]
 struct Args {
     /// Where to listen: an IP address of this machine (or a name: localhost) and a port (0: any)
     #[arg(default_value = "127.0.0.1:8000", value_parser = explain::socket_address)]
@@ -75,7 +75,8 @@ fn run(address: Address, backlog: i32) -> Result<ExitCode, String> {
     let family = if bound.is_ipv4() { "IPv4" } else { "IPv6" };
     say!("① create  a TCP socket: {family}, stream")?;
     let reuse = on_off(socket.reuse_address());
-    say!("② option  SO_REUSEADDR {reuse} — a restart can bind the port during TIME_WAIT")?;
+    let means = explain::reuse_address_means(std::env::consts::OS); // Windows: not this
+    say!("② option  SO_REUSEADDR {reuse} — {means}")?;
     if bound.is_ipv6() {
         let v6only = on_off(socket.only_v6());
         say!("② option  IPV6_V6ONLY {v6only} — this socket serves IPv6 clients only")?;
@@ -89,8 +90,8 @@ fn run(address: Address, backlog: i32) -> Result<ExitCode, String> {
     // ANCHOR: accept
     // ⑤ Accept: wait for a client, then get a NEW socket for it. The listening socket stays
     // as it is and could accept the next client; this example serves just one.
-    let (ip, port) = (bound.ip(), bound.port());
-    say!("⑤ accept  waiting for a client… (try: nc {ip} {port})")?;
+    let client = explain::client_to_try(std::env::consts::OS, bound); // Windows has no nc
+    say!("⑤ accept  waiting for a client… (try: {client})")?;
     let (mut connection, peer) =
         accept_one(&listener).map_err(|err| format!("error: ⑤ accept failed on {bound}: {err}"))?;
     say!("⑤ accept  connection from {peer} — a new socket just for this client")?;
@@ -127,11 +128,9 @@ fn run(address: Address, backlog: i32) -> Result<ExitCode, String> {
 /// (`ss -ltn` shows the real one as the Send-Q of a listening socket).
 fn kernel_backlog(asked: i32) -> String {
     let file = "/proc/sys/net/core/somaxconn";
-    let max = std::fs::read_to_string(file)
-        .ok()
-        .and_then(|n| n.trim().parse::<i32>().ok());
-    match max {
-        Some(max) if asked > max => {
+    let text = std::fs::read_to_string(file).unwrap_or_default(); // Linux only: else empty
+    match text.trim().parse::<i32>() {
+        Ok(max) if asked > max => {
             format!("backlog {asked} asked — the kernel uses {max}: Linux caps it at {file}")
         }
         _ => format!("backlog {asked}"),

@@ -121,7 +121,9 @@ pub fn peer_has_spoken(stream: &TcpStream) -> bool {
 ///   and not acknowledged too). After `shutdown(Write)` it counts our FIN as 1 until the peer
 ///   acknowledges it.
 /// * macOS, iOS: the socket option `SO_NWRITE` (XNU's `sys/socket.h`: "number of bytes
-///   currently in send socket buffer").
+///   currently in send socket buffer"; `bsd/kern/uipc_socket.c`, `sogetoptlock`, returns
+///   `so->so_snd.sb_cc`). TCP keeps what it sent in that buffer until the peer acknowledges it,
+///   so this too counts sent and unacknowledged bytes; our FIN is not a byte of it.
 /// * Windows and others: `None`. Winsock has no documented call for the bytes in a socket's
 ///   send queue (`SIO_TCP_INFO` reports bytes in flight, not bytes still waiting to be sent).
 pub fn unsent_bytes(stream: &TcpStream) -> Option<u64> {

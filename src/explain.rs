@@ -355,6 +355,43 @@ fn permission_denied(os: &str, addr: SocketAddr, err: &io::Error) -> String {
     }
 }
 
+/// What `SO_REUSEADDR` means for a listener on `os` (a value of `std::env::consts::OS`), in a
+/// few words after "SO_REUSEADDR on" or "off" (chapter 3, example 03).
+///
+/// - Unix: a restarted server can bind its port while connections of the old one are still in
+///   TIME_WAIT (socket(7); xnu's `in_pcbbind`), never while another socket listens there.
+/// - Windows: it lets a second socket bind a port that a live socket holds, so std's
+///   `TcpListener::bind` and exercise 3 leave it off there (Microsoft Learn, "Using SO_REUSEADDR
+///   and SO_EXCLUSIVEADDRUSE"); a restart binds over TIME_WAIT without it.
+///
+/// ```
+/// let means = net_basics::explain::reuse_address_means("windows");
+/// assert!(means.contains("second socket"));
+/// ```
+pub fn reuse_address_means(os: &str) -> &'static str {
+    if os == "windows" {
+        "on Windows it would let a second socket take this live port (a restart needs no option)"
+    } else {
+        "a restart can bind the port during TIME_WAIT"
+    }
+}
+
+/// A client to try a TCP server at `addr` with, from a second terminal on `os` (a value of
+/// `std::env::consts::OS`): `nc` on Unix; on Windows, which comes without `nc`, the lesson's own
+/// client, which sends one timestamp a second.
+///
+/// ```
+/// let addr = "127.0.0.1:8000".parse().unwrap(); // a literal: cannot fail
+/// assert_eq!(net_basics::explain::client_to_try("linux", addr), "nc 127.0.0.1 8000");
+/// ```
+pub fn client_to_try(os: &str, addr: SocketAddr) -> String {
+    if os == "windows" {
+        format!("cargo run --example 05_time_client -- {addr}")
+    } else {
+        format!("nc {} {}", addr.ip(), addr.port())
+    }
+}
+
 /// The command that shows which program listens on `port` on `os` (a value of
 /// `std::env::consts::OS`): `ss` on Linux, `lsof` on macOS and the BSDs, `netstat` on Windows
 /// (in cmd and PowerShell alike; the last column of the `LISTENING` line is the program's PID).
@@ -699,6 +736,24 @@ mod tests {
         assert!(
             here.contains(&find_listener(std::env::consts::OS, 8000)),
             "this OS's command: {here}"
+        );
+    }
+
+    #[test]
+    fn example_03s_words_for_so_reuseaddr_and_its_client_fit_each_os() {
+        for os in ["linux", "macos", "freebsd"] {
+            assert!(reuse_address_means(os).contains("TIME_WAIT"), "{os}");
+            assert_eq!(client_to_try(os, addr("[::1]:9000")), "nc ::1 9000", "{os}");
+        }
+        let windows = reuse_address_means("windows");
+        assert!(
+            windows.contains("second socket") && !windows.starts_with("a restart can"),
+            "on Windows SO_REUSEADDR is not the TIME_WAIT option: {windows}"
+        );
+        // Windows has no nc: the lesson's client, with the address as the server prints it.
+        assert_eq!(
+            client_to_try("windows", addr("[::1]:9000")),
+            "cargo run --example 05_time_client -- [::1]:9000"
         );
     }
 

@@ -37,11 +37,14 @@ fn the_example_shows_every_step_and_what_the_client_sends() {
 
     // ①–④: the steps up to listening, with the real port the OS picked for port 0.
     let startup = server.lines_until("step ④ listen", |line| line.starts_with("④"));
-    let mut expected_steps = vec!["① create", "③ bind", "④ listen"];
-    if cfg!(unix) {
-        expected_steps.push("② option  SO_REUSEADDR on");
-    }
-    for step in expected_steps {
+    // SO_REUSEADDR: on for a quick restart on Unix; off on Windows, where it would let a second
+    // socket take the live port — and the line says which (src/explain.rs).
+    let reuse = if cfg!(windows) {
+        "② option  SO_REUSEADDR off — on Windows it would let a second socket take this live port"
+    } else {
+        "② option  SO_REUSEADDR on — a restart can bind the port during TIME_WAIT"
+    };
+    for step in ["① create", reuse, "③ bind", "④ listen"] {
         assert!(
             startup.iter().any(|line| line.starts_with(step)),
             "expected a line starting with {step:?} before listening; the example printed {startup:#?}"
@@ -59,6 +62,19 @@ fn the_example_shows_every_step_and_what_the_client_sends() {
         addr.port(),
         0,
         "expected the real port after binding port 0, got {listening:?}"
+    );
+
+    // ⑤: it names a client to try, one this OS has (Windows has no nc: example 05).
+    let waiting = server.next_line("step ⑤, waiting for a client");
+    let client_to_try = if cfg!(windows) {
+        format!("cargo run --example 05_time_client -- {addr})")
+    } else {
+        format!("nc {} {})", addr.ip(), addr.port())
+    };
+    assert!(
+        waiting.starts_with("⑤ accept  waiting for a client… (try: ")
+            && waiting.ends_with(&client_to_try),
+        "expected step ⑤ to suggest `{client_to_try}`, got {waiting:?}"
     );
 
     // ⑤: a client connects; the example names it by the client's own address.
@@ -173,16 +189,10 @@ fn a_backlog_above_somaxconn_says_what_the_kernel_really_uses() {
 }
 
 #[test]
-#[cfg(unix)] // `true` and a pipe nobody reads
 fn a_closed_stdout_stops_the_example_with_one_sentence() {
-    // `true` gets the read end of a pipe as stdin and exits: nobody reads the write end, as after
-    // `| head` exited. The example's first step already fails to print.
-    let mut reader = std::process::Command::new("true")
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .expect("`true` runs");
-    let write_end = reader.stdin.take().expect("stdin was piped");
-    common::exit_within(&mut reader, "`true`");
+    // Nobody reads the example's stdout, as after `| head` exited: its first step already fails
+    // to print.
+    let write_end = common::stdout_nobody_reads();
     let child = common::example_command(EXAMPLE)
         .arg("127.0.0.1:0")
         .stdin(std::process::Stdio::null())

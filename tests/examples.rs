@@ -3,10 +3,9 @@
 
 mod common;
 
+use std::fs::File;
 use std::net::TcpListener;
-use std::process::Command;
-#[cfg(unix)] // `true`, a pipe nobody reads, /dev/full
-use std::{fs::File, process::Stdio};
+use std::process::{Command, Stdio};
 
 use assert_cmd::prelude::*;
 use common::run_to_end;
@@ -37,22 +36,7 @@ fn line_with(words: &[&str]) -> impl Predicate<str> {
     ))
 }
 
-/// A stdout with nobody reading it: the write end of a pipe whose read end is closed, as
-/// `| head -3` leaves it once head has exited. Every write to it fails with "Broken pipe".
-#[cfg(unix)] // `true`, a pipe nobody reads, /dev/full
-fn stdout_nobody_reads() -> Stdio {
-    // `true` gets the read end as its stdin and exits at once; we keep only the write end.
-    let mut reader = Command::new("true")
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("`true` runs");
-    let write_end = reader.stdin.take().expect("stdin was piped");
-    common::exit_within(&mut reader, "`true`");
-    Stdio::from(write_end)
-}
-
 /// Runs example `name` with `stdout` and checks that it stops with one sentence, exit code 1.
-#[cfg(unix)] // `true`, a pipe nobody reads, /dev/full
 fn stops_with_one_sentence_when_stdout_fails(name: &str, args: &[&str], stdout: Stdio, what: &str) {
     let child = Command::new(common::example(name))
         .args(args)
@@ -74,11 +58,11 @@ fn stops_with_one_sentence_when_stdout_fails(name: &str, args: &[&str], stdout: 
     );
 }
 
-/// Both ways stdout can fail: a reader that went away, and a full disk (Linux's /dev/full).
-#[cfg(unix)] // `true`, a pipe nobody reads, /dev/full
+/// Both ways stdout can fail: a reader that went away (every OS), and a full disk (Linux's
+/// /dev/full).
 fn stops_when_stdout_is_gone_or_full(name: &str, args: &[&str]) {
     let what = "a pipe nobody reads (`| head` after head exited)";
-    stops_with_one_sentence_when_stdout_fails(name, args, stdout_nobody_reads(), what);
+    stops_with_one_sentence_when_stdout_fails(name, args, common::stdout_nobody_reads(), what);
     if let Ok(full) = File::options().write(true).open("/dev/full") {
         stops_with_one_sentence_when_stdout_fails(name, args, Stdio::from(full), "/dev/full");
     }
@@ -132,7 +116,6 @@ fn ip_lookup_reaches_127_0_0_2_from_127_0_0_1() {
 }
 
 #[test]
-#[cfg(unix)]
 fn ip_lookup_stops_with_one_sentence_when_stdout_is_gone() {
     stops_when_stdout_is_gone_or_full("01_ip_lookup", &[]);
 }
@@ -240,7 +223,6 @@ fn port_ranges_without_ports_prints_the_lessons_answer_and_ianas_ranges() {
 }
 
 #[test]
-#[cfg(unix)]
 fn port_ranges_stops_with_one_sentence_when_stdout_is_gone() {
     stops_when_stdout_is_gone_or_full("02_port_ranges", &[]);
     stops_when_stdout_is_gone_or_full("02_port_ranges", &["80", "8000"]);

@@ -148,13 +148,9 @@ impl Cargo {
             });
         }
         let warnings = exercise_warnings(&stderr);
-        // The test program itself, as cargo named it (`Executable tests/ex01….rs (target/…)`):
-        // no second cargo, which could wait on a build lock inside the time limit.
-        let executable = stderr.lines().find_map(|line| {
-            let named = line.trim_start().strip_prefix("Executable ")?;
-            named.rsplit_once('(')?.1.strip_suffix(')')
-        });
-        let Some(executable) = executable else {
+        // The test program itself, as cargo named it: no second cargo, which could wait on a
+        // build lock inside the time limit.
+        let Some(executable) = test_program(&stderr) else {
             return Some(Outcome::CouldNotRun(format!(
                 "cargo did not name the test program:\n{stderr}"
             )));
@@ -209,6 +205,13 @@ impl Cargo {
     /// that a time limit or a cancel ends it with all it started (the test program's threads and
     /// children). `limit`: how long it may stay silent on stdout (after its first line; before
     /// it, [`START_LIMIT`]). `None`: cancelled.
+    ///
+    /// Windows has no process groups to kill: `kill` ends the one process (TerminateProcess).
+    /// That is enough for what runs here. A killed cargo takes its rustc and linker with it: cargo
+    /// puts itself and its children in a job object that kills them all when its handle closes,
+    /// as it does when cargo dies (cargo, `src/cargo/util/job.rs`). A test program dies with its
+    /// threads, and the exercises' tests start no programs. A test that started one would leave
+    /// it running on Windows.
     fn run(
         &self,
         mut command: Command,
@@ -292,6 +295,17 @@ impl Cargo {
             End::Lost(why) => Ran::Lost(why),
         })
     }
+}
+
+/// The test program cargo built, from its line `Executable tests/ex01….rs (PATH)`. PATH is
+/// relative to the project, or absolute when the target dir is elsewhere, and may hold
+/// parentheses of its own (`C:\Users\li\Downloads\net-basics (1)\target\…`: Windows names a
+/// second download so): it starts after the first ` (` and ends before the last `)`.
+fn test_program(stderr: &str) -> Option<&str> {
+    stderr.lines().find_map(|line| {
+        let named = line.trim_start().strip_prefix("Executable ")?;
+        named.split_once(" (")?.1.strip_suffix(')')
+    })
 }
 
 /// What `pipe` gives, chunk by chunk as it comes, until it closes.
@@ -443,6 +457,20 @@ mod tests {
             student_paths(r"at tests\..\exercises\ex01.rs:3:9"),
             r"at exercises\ex01.rs:3:9"
         );
+    }
+
+    #[test]
+    fn the_test_program_is_found_also_in_a_folder_with_parentheses() {
+        let unix = "   Compiling x\n  Executable tests/ex01_ip_lookup.rs \
+                    (target/debug/deps/ex01_ip_lookup-3f2a)\n";
+        assert_eq!(test_program(unix), Some("target/debug/deps/ex01_ip_lookup-3f2a"));
+        let windows = "  Executable tests\\ex01_ip_lookup.rs (C:\\Users\\li\\net-basics (1)\\\
+                       target\\debug\\deps\\ex01_ip_lookup-3f2a.exe)";
+        assert_eq!(
+            test_program(windows),
+            Some(r"C:\Users\li\net-basics (1)\target\debug\deps\ex01_ip_lookup-3f2a.exe")
+        );
+        assert_eq!(test_program("error: could not compile `x`"), None);
     }
 
     #[test]

@@ -12,8 +12,12 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// How long a test waits for a line it expects before it gives up and fails (never a hang).
-pub const PATIENCE: Duration = Duration::from_secs(10);
+/// How long a test waits for a line it expects, or for a program to end, before it gives up and
+/// fails (never a hang). Only a failing test waits this long; a passing one waits milliseconds.
+/// It includes starting the program, which can take seconds on Windows, where a virus scanner
+/// looks at a freshly built `.exe` before it runs (the progress view allows a test program 20 s
+/// to print its first line for the same reason, `progress/src/run.rs`).
+pub const PATIENCE: Duration = Duration::from_secs(20);
 
 /// The path of a built example, e.g. `example("04_time_server")`: `04_time_server.exe` on
 /// Windows (`EXE_SUFFIX`), `04_time_server` elsewhere.
@@ -142,6 +146,24 @@ fn read_lines(stdout: ChildStdout) -> Receiver<String> {
         }
     });
     receiver
+}
+
+/// A stdout with nobody reading it: the write end of a pipe whose read end is closed, as `| head`
+/// leaves it once head has exited. Every write to it fails: EPIPE on Unix, ERROR_NO_DATA on
+/// Windows, both `BrokenPipe` (std, `library/std/src/sys/io/error/windows.rs`). The reader that
+/// went away is an example run with `--help`, which exits without reading its stdin: a program
+/// every OS has here (`true` is Unix only).
+pub fn stdout_nobody_reads() -> Stdio {
+    let mut reader = example_command("02_port_ranges")
+        .arg("--help")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("02_port_ranges --help starts");
+    let write_end = reader.stdin.take().expect("stdin was piped");
+    exit_within(&mut reader, "02_port_ranges --help");
+    Stdio::from(write_end)
 }
 
 /// Starts `command` with stdout piped, reads its first stdout line, then closes the read end
