@@ -128,7 +128,7 @@ fn no_route(err: &io::Error) -> String {
 fn parse_target(text: &str) -> Result<SocketAddr, String> {
     let with_port = text.parse::<IpAddr>().map(|ip| SocketAddr::new(ip, 9));
     with_port.or_else(|_| text.parse()).map_err(|_| {
-        format!("{text:?} is not an IP address — give one such as 192.0.2.1 or 2001:db8::1 (names are not looked up here)")
+        format!("{text:?} is not an IP address — give one such as 192.0.2.1 or 2001:db8::1 (this example takes addresses, not names; examples 04 and 05 look names up)")
     })
 }
 
@@ -137,7 +137,9 @@ fn meaning(kind: IpKind) -> &'static str {
     match kind {
         IpKind::Loopback => "this machine talking to itself; never leaves it",
         IpKind::Unspecified => "no address yet, or (for a server) every address of this machine",
-        IpKind::Private => "home/office network; not routed on the internet (a router does NAT)",
+        IpKind::Private => {
+            "home/office network; not routed on the internet (IPv4: a router does NAT)"
+        }
         IpKind::Shared => "your provider's own private network (carrier-grade NAT), or a VPN",
         IpKind::LinkLocal => "valid on this one network link only; made up by the machine itself",
         IpKind::Multicast => "one address for a group of receivers",

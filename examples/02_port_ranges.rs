@@ -65,8 +65,8 @@ const RANGES: &str = "\
 A port is a number from 0 to 65535 (16 bits).
 
 The lesson's answer, two ranges:
-  0–1023       well-known   standard services: avoid them
-  1024–65535   dynamic      the lesson's advice for your own programs
+  0–1023       well-known   reserved by the system: not recommended
+  1024–65535   dynamic      recommended (for your own programs)
 IANA's three ranges (RFC 6335), the official registry:
   0–1023       system       assigned to standard services
   1024–49151   user         registered, like PostgreSQL's 5432: pick one nobody uses

@@ -8,8 +8,9 @@
 //!
 //! TCP is connection-oriented: before any data flows, the client's `connect` and the server's
 //! kernel complete a handshake; then bytes arrive complete and in order. A socket is the OS's
-//! handle on one end. The lesson's server: ① create ② options ③ bind ④ listen ⑤ accept ⑥ talk
-//! ⑦ close. Exercise 3's `open_listener` does ①–④ with socket2 (one system call per step),
+//! handle on one end. A server's steps, as this book numbers them: ① create ② options ③ bind
+//! ④ listen ⑤ accept ⑥ talk ⑦ close (the lesson's own ①–⑤, ⑦ have no options step: chapter 3).
+//! Exercise 3's `open_listener` does ①–④ with socket2 (one system call per step),
 //! `accept_one` does ⑤. This program calls them, asks the kernel what it really did (options,
 //! port, backlog) and prints what one client sends until it closes. Try `nc 127.0.0.1 PORT`.
 

@@ -5,10 +5,11 @@
 //! cargo run --example 04_time_server --features mine    # the same server, running YOUR code
 //! ```
 //!
-//! The lesson's steps: ①–④ open a listener (exercise 3), ⑤ accept a client, ⑥ read what it
-//! sends and print every timestamp (exercise 4), ⑦ close. Unlike the lesson's server, it ends a
-//! client's loop when a read returns 0 bytes — the end of the stream: the client left — and it
-//! gives each client its own thread, so it takes the next client while the first one talks.
+//! A server's steps, as chapter 3 numbers them: ①–④ open a listener (exercise 3), ⑤ accept a
+//! client, ⑥ read what it sends and print every timestamp (exercise 4), ⑦ close. Unlike the
+//! lesson's server, it ends a client's loop when a read returns 0 bytes — the end of the stream:
+//! the client left — and gives each client its own thread, so it takes the next client while the
+//! first one talks.
 //! After each timestamp it notes how the client's clock compares with its own:
 //!
 //! ```text
@@ -18,8 +19,7 @@
 //! [127.0.0.1:50412] disconnected after 1 timestamp
 //! ```
 //!
-//! For a class, listen on every address of this machine: `-- 0.0.0.0:8000`; the server then
-//! names the addresses the students can connect to.
+//! For a class: `-- 0.0.0.0:8000` listens on every address and names those students can use.
 
 use std::io::ErrorKind::{InvalidData, TimedOut, WouldBlock};
 use std::io::{self, Write};
@@ -67,7 +67,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    // ①–④ create, SO_REUSEADDR, bind, listen(127) — exercise 3, as in the lesson. A name may
+    // ①–④ create, SO_REUSEADDR (Unix), bind, listen(127 as in the lesson) — exercise 3. A name may
     // stand for several addresses: the first that works is used, as std's `bind` does.
     let opened = args.addr.try_each(|addr| open_listener(addr, 127));
     let opened = opened.unwrap_or_else(|(addr, err)| {

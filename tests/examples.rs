@@ -132,7 +132,7 @@ fn ip_lookup_rejects_a_name_with_one_sentence_and_exit_code_2() {
             let first = err.lines().next().unwrap_or_default();
             first.starts_with(
                 "error: invalid value 'example.com' for '[TARGET]': \"example.com\" is not an IP address — ",
-            ) && first.ends_with("(names are not looked up here)")
+            ) && first.ends_with("(this example takes addresses, not names; examples 04 and 05 look names up)")
         }))
         .stderr(predicate::str::contains("panicked").not());
 }
