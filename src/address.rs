@@ -244,16 +244,17 @@ pub fn wildcard_note(
         "{what}; clients connect to one of these, not to {ip} (see book chapter 1):"
     )];
     for address in reachable {
-        let link_local = match address.ip {
-            IpAddr::V4(ip) => ip.is_link_local(),
-            IpAddr::V6(ip) => ip.is_unicast_link_local(),
-        };
-        let reach = if link_local {
-            ", link-local: from that link only"
-        } else {
-            ""
-        };
         let (ip, name) = (bracketed(address.ip), &address.interface);
+        // A link-local IPv6 address means nothing without a link: a client names its own
+        // interface as a zone, `[fe80::1%2]:8000` (RFC 4007 §11; std parses a numeric zone).
+        let reach = match address.ip {
+            IpAddr::V4(v4) if v4.is_link_local() => ", link-local: from that link only".into(),
+            IpAddr::V6(v6) if v6.is_unicast_link_local() => format!(
+                ", link-local: from that link only, as [{v6}%N]:{port}, N the number of the \
+                 client's own interface"
+            ),
+            _ => String::new(),
+        };
         lines.push(format!("  {ip}:{port}  ({name}{reach})"));
     }
     if let Some((ip, name)) = loopback {
@@ -370,7 +371,8 @@ mod tests {
             lines[1..],
             [
                 "  [2001:db8::20]:9000  (eth0)",
-                "  [fe80::1]:9000  (eth0, link-local: from that link only)",
+                "  [fe80::1]:9000  (eth0, link-local: from that link only, as [fe80::1%N]:9000, N the \
+                 number of the client's own interface)",
                 "  [::1]:9000  (lo: from this machine only)",
             ]
         );
