@@ -24,10 +24,15 @@
 //! ## Shared building blocks
 //!
 //! The examples are complete programs. Where a piece is used by several of them it lives here:
-//! [`time_protocol`] (the sans-IO decoder of the time service) and [`explain`] (startup and
-//! connection errors turned into one sentence a beginner can act on).
+//! [`time_protocol`] (the sans-IO decoder of the time service), [`explain`] (startup and
+//! connection errors turned into one sentence a beginner can act on) and [`serving`] (what the
+//! time servers say about their clients). With the feature `async` (step 7), `async_stdout`
+//! prints from async tasks without blocking their thread.
 
+#[cfg(feature = "async")]
+pub mod async_stdout;
 pub mod explain;
+pub mod serving;
 pub mod time_protocol;
 
 /// The book's pages as doctests: `cargo test` compiles every Rust snippet in `book/src/`.
@@ -52,3 +57,6 @@ mod ex04_time_server;
 #[cfg(any())]
 #[path = "../solutions/ex05_time_client.rs"]
 mod ex05_time_client;
+#[cfg(any())]
+#[path = "../solutions/ex07_async_time_server.rs"]
+mod ex07_async_time_server;
