@@ -41,7 +41,11 @@ async fn main() {
     let addr = listener.local_addr().unwrap_or(args.addr); // a bound socket knows its address
     print(format!("listening on {addr}\n").as_bytes()).await;
     let (max, shown) = (args.max_clients, args.idle_timeout);
-    let idle = if shown.is_zero() { Duration::MAX } else { shown }; // 0: never
+    let idle = if shown.is_zero() {
+        Duration::MAX
+    } else {
+        shown
+    }; // 0: never
     // A place per client: a task that starts takes one, and gives it back when it ends.
     let places = Arc::new(Semaphore::new(max as usize));
     loop {

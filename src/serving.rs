@@ -85,12 +85,21 @@ mod tests {
         let too_long = io::Error::from(crate::time_protocol::LineTooLong);
         let said = farewell(&Err(too_long), Duration::ZERO);
         assert!(said.line.starts_with("closed: line too long"), "{said:?}");
-        assert!(said.tell_client.is_some_and(|line| line.starts_with("closing: line too long")));
+        assert!(
+            said.tell_client
+                .is_some_and(|line| line.starts_with("closing: line too long"))
+        );
     }
 
     #[test]
     fn counts_read_as_english() {
-        assert_eq!(farewell(&Ok(0), Duration::ZERO).line, "disconnected after 0 timestamps");
-        assert_eq!(farewell(&Ok(2), Duration::ZERO).line, "disconnected after 2 timestamps");
+        assert_eq!(
+            farewell(&Ok(0), Duration::ZERO).line,
+            "disconnected after 0 timestamps"
+        );
+        assert_eq!(
+            farewell(&Ok(2), Duration::ZERO).line,
+            "disconnected after 2 timestamps"
+        );
     }
 }
