@@ -319,12 +319,22 @@ fn serve(what: &str, steps: Vec<Step>, chunk: usize, take: usize, idle: Duration
         seen: Arc::clone(&seen),
     };
     let started = Instant::now();
-    let joined = runtime().block_on(async {
-        let (handle, _busy) = spawn_client(connection, terminal, idle);
-        tokio::time::timeout(PATIENCE, handle).await
+    let (joined, busy) = runtime().block_on(async {
+        let (handle, busy) = spawn_client(connection, terminal, idle);
+        let joined = tokio::time::timeout(PATIENCE, handle).await;
+        let busy = *busy.lock().unwrap_or_else(|poison| poison.into_inner());
+        (joined, busy)
     });
     let took = started.elapsed();
     let result = match joined {
+        Err(_elapsed) if busy.total > PATIENCE / 2 => panic!(
+            "for {what}: handle_client did not return within {PATIENCE:?}, and for {:?} of that \
+             time its task held the thread without reaching an `.await` that waits: \
+             `std::thread::sleep` or a blocking `std::io` call inside a task stops every other \
+             client on its thread — wait with `.await` instead (`tokio::time::sleep(…).await`) \
+             — see book chapter 7, 'No blocking inside a task'",
+            busy.total
+        ),
         Ok(Ok(result)) => result,
         Ok(Err(join_error)) if join_error.is_panic() => {
             std::panic::resume_unwind(join_error.into_panic()) // its own message (a todo!()?)
@@ -534,6 +544,19 @@ fn the_lines_of_each_read_are_flushed_before_the_next_read() {
          chapter 4, 'Flushing'){}",
         served.unflushed_at_read,
         served.unflushed_at_the_end,
+        nothing_written_hint(&served)
+    );
+    let quiet = served
+        .flushed_when_quiet
+        .first()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        quiet.contains(&format!("client time: {T1}")),
+        "while the client was quiet after its first timestamp, the server had shown {quiet:?}: \
+         the line of each read must be written and flushed before the task waits for more \
+         bytes — not when the client leaves (no `read_to_end` first) — see book chapter 7 (and \
+         chapter 4, 'Flushing'){}",
         nothing_written_hint(&served)
     );
     assert_eq!(
