@@ -14,10 +14,16 @@
 # `--idle-timeout 0`, stdout to a file), connects the clients with tools/src/bin/load_test.rs —
 # at most 9,000 per load process, each process from its own source address 127.0.X.Y (a
 # connection is its 4-tuple; each source address has its own ~28,000 ephemeral ports, and the
-# TIME_WAIT of one run must not starve the next) — and reads /proc/PID of the server:
+# TIME_WAIT of one run must not starve the next); once the server has accepted them all (or
+# after 60 s), every load process starts its timestamps, or its idle hold, at the same moment
+# (load_test --wait-for). It reads /proc/PID of the server:
 #   accept_s     from the first connect until the server printed its last `connected` line
 #   peak_MiB     VmHWM, the peak resident memory; per_conn_KiB: (VmHWM − RSS before) ÷ clients
-#   threads      the server's threads with every client connected
+#   threads      the server's threads with every client connected; maps: its memory mappings
+#   ctx_switches the context switches of all its threads (voluntary + involuntary) while every
+#                client is connected: IDLE_SECONDS idle, or ACTIVE_SECONDS − 0.5 s sending
+#   overflows    connections the kernel dropped because the listen backlog was full (TcpExt
+#                ListenOverflows of /proc/net/netstat, for the whole machine, during the run)
 #   cpu_s        utime + stime of the server over the whole run
 #   once         active: every timestamp each client sent was printed exactly once
 #   stopped_by   the server's first complaint on stderr, if any (what it says when it stops)
@@ -73,6 +79,12 @@ cpu_ticks() {
 }
 status_field() { awk -v field="$2:" '$1 == field { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 now() { date +%s.%N; }
+listen_overflows() { # TcpExt: ListenOverflows, from /proc/net/netstat (a header line, then values)
+    awk '$1 == "TcpExt:" { if (!n) { for (i = 2; i <= NF; i++) col[$i] = i; n = 1 } else print $col["ListenOverflows"] }' /proc/net/netstat
+}
+ctx_switches() { # every thread of PID: voluntary + involuntary context switches
+    cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^(non)?voluntary_ctxt_switches:/ { s += $2 } END { print s + 0 }'
+}
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 count_lines() { grep -c -- "$1" "$2" 2>/dev/null || true; }
 
@@ -89,7 +101,7 @@ echo "open files per process (ulimit -n): $(ulimit -n); threads-max $(cat /proc/
     "pid_max $(cat /proc/sys/kernel/pid_max); vm.max_map_count $(cat /proc/sys/vm/max_map_count);" \
     "local ports $(tr '\t' '-' </proc/sys/net/ipv4/ip_local_port_range); cpus $(nproc);" \
     "memory $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf 'server\tmode\tclients\tserved\taccept_s\tpeak_MiB\tper_conn_KiB\tthreads\tcpu_s\tsent\tprinted\tonce\tstopped_by\n' \
+printf 'server\tmode\tclients\tserved\taccept_s\tpeak_MiB\tper_conn_KiB\tthreads\tcpu_s\tsent\tprinted\tonce\tstopped_by\tmaps\tctx_switches\toverflows\n' \
     >"$OUT_DIR/results.tsv"
 SOURCE=0 # source addresses used so far: 127.0.1.1, 127.0.1.2, …
 
@@ -113,7 +125,8 @@ run() {
         sleep 0.05
     done
     [[ -n $addr ]] || { echo "no \`listening on\` line from $exe: $(cat "$base.err")" >&2; exit 1; }
-    local rss0 cpu0
+    local rss0 cpu0 overflows0
+    overflows0=$(listen_overflows)
     rss0=$(status_field "$pid" VmRSS)
     cpu0=$(cpu_ticks "$pid")
 
@@ -129,7 +142,7 @@ run() {
         source=127.0.$((1 + SOURCE / 250)).$((1 + SOURCE % 250))
         "$LOAD" "$addr" --source "$source" --clients "$share" --messages "$messages" --interval 1 \
             --hold "$hold" --connect-rate "$((CONNECT_RATE / parts))" --connect-retries 2 \
-            --timeout $((hold + messages + 90)) --peers "$base.peers.$k" \
+            --timeout $((hold + messages + 150)) --peers "$base.peers.$k" --wait-for "$base.go" \
             >"$base.load.$k" 2>&1 &
         load_pids+=($!)
         PIDS+=($!)
@@ -145,9 +158,13 @@ run() {
     sleep 1 # the last ones settle (and a server that stopped accepting shows it)
     served=$(count_lines '] connected$' "$base.out")
     threads=$(status_field "$pid" Threads)
-    if [[ $mode == idle ]]; then
-        sleep "$IDLE_SECONDS"
-    fi
+    touch "$base.go" # every load process starts its timestamps (or its idle hold) now
+    local maps switches window=$IDLE_SECONDS
+    maps=$(wc -l <"/proc/$pid/maps")
+    [[ $mode == active ]] && window=$(awk -v s="$ACTIVE_SECONDS" 'BEGIN { print s - 0.5 }')
+    switches=$(ctx_switches "$pid")
+    sleep "$window" # every client connected: idle, or sending
+    switches=$(($(ctx_switches "$pid") - switches))
     local status=0
     for k in "${!load_pids[@]}"; do
         wait "${load_pids[$k]}" || status=$?
@@ -166,7 +183,8 @@ run() {
         fi
         sleep 0.05
     done
-    local hwm cpu
+    local hwm cpu overflows
+    overflows=$(($(listen_overflows) - overflows0))
     hwm=$(status_field "$pid" VmHWM)
     cpu=$(($(cpu_ticks "$pid") - cpu0))
     stop "$pid"
@@ -195,15 +213,15 @@ run() {
     errors=$(awk '/^connect errors:/ { s += $3 } END { print s + 0 }' "$base".load.*)
     ((errors == 0)) || stopped_by="$stopped_by; load: $errors connects failed"
     local row
-    row=$(printf '%s\t%s\t%s\t%s\t%s\t%.1f\t%.1f\t%s\t%.2f\t%s\t%s\t%s\t%s' "$server" "$mode" \
+    row=$(printf '%s\t%s\t%s\t%s\t%s\t%.1f\t%.1f\t%s\t%.2f\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$server" "$mode" \
         "$clients" "$served" "$accept_s" "$(awk -v k="$hwm" 'BEGIN { print k / 1024 }')" \
         "$(awk -v a="$rss0" -v b="$hwm" -v n="$served" 'BEGIN { print n ? (b - a) / n : 0 }')" \
         "$threads" "$(awk -v t="$cpu" -v hz="$TICKS" 'BEGIN { print t / hz }')" \
-        "$sent" "$printed" "$once" "$stopped_by")
+        "$sent" "$printed" "$once" "$stopped_by" "$maps" "$switches" "$overflows")
     echo "$row" >>"$OUT_DIR/results.tsv"
     echo "$row"
     ((status == 0)) || echo "  (a load process exited with $status: see $base.load.*)"
-    rm -f "$base.out" "$base".peers*
+    rm -f "$base.out" "$base".peers* "$base.go"
 }
 
 for clients in $COUNTS; do
@@ -219,15 +237,16 @@ awk -F '\t' '
     NR > 1 { key = $3 " " $2; row[$1, key] = $0; if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
     function cell(server, key, field,   parts) { split(row[server, key], parts, "\t"); return parts[field] }
     END {
-        print "| clients | mode | served: threads / tasks | peak RSS MiB: threads / tasks | ÷ | KiB per client | CPU s | all accepted after, s |"
-        print "|---:|---|---|---|---:|---|---|---|"
+        print "| clients | mode | served: threads / tasks | peak RSS MiB: threads / tasks | ÷ | KiB per client | CPU s | context switches | all accepted after, s (backlog overflows) |"
+        print "|---:|---|---|---|---:|---|---|---|---|"
         for (i = 1; i <= n; i++) {
             k = order[i]
             t = cell("threads", k, 6); a = cell("tasks", k, 6)
-            printf "| %s | %s | %s / %s | %s / %s | %.1f | %s / %s | %s / %s | %s / %s |\n", \
+            printf "| %s | %s | %s / %s | %s / %s | %.1f | %s / %s | %s / %s | %s / %s | %s (%s) / %s (%s) |\n", \
                 cell("threads", k, 3), cell("threads", k, 2), cell("threads", k, 4), cell("tasks", k, 4), \
                 t, a, (a > 0 ? t / a : 0), cell("threads", k, 7), cell("tasks", k, 7), \
-                cell("threads", k, 9), cell("tasks", k, 9), cell("threads", k, 5), cell("tasks", k, 5)
+                cell("threads", k, 9), cell("tasks", k, 9), cell("threads", k, 15), cell("tasks", k, 15), \
+                cell("threads", k, 5), cell("threads", k, 16), cell("tasks", k, 5), cell("tasks", k, 16)
         }
     }' "$OUT_DIR/results.tsv" >"$OUT_DIR/results.md"
 {

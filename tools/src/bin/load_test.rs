@@ -75,6 +75,10 @@ struct Args {
     /// that the server printed every message of every client)
     #[arg(long)]
     peers: Option<PathBuf>,
+    /// After connecting, wait until this file exists before sending (or holding): several load
+    /// processes then start together, once the server has accepted them all (bounded by --timeout)
+    #[arg(long)]
+    wait_for: Option<PathBuf>,
     /// Connect from this local IP address (e.g. 127.0.0.2): each source address has its own
     /// ~28,000 ephemeral ports towards one server address and port — a connection is named by its
     /// 4-tuple (source IP, source port, destination IP, destination port)
@@ -325,6 +329,11 @@ fn many_clients(args: &Args, first: TcpStream, deadline: Instant) -> ExitCode {
                             totals.connected.load(Ordering::Relaxed),
                             started.elapsed().as_secs_f64()
                         );
+                    }
+                    if let Some(go) = &args.wait_for {
+                        while !go.exists() && Instant::now() < deadline {
+                            thread::sleep(Duration::from_millis(10));
+                        }
                     }
                     let sending = Instant::now();
 
