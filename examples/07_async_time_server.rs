@@ -5,15 +5,11 @@
 //! cargo run --example 07_async_time_server --features async,mine   # with YOUR exercises 3 and 7
 //! ```
 //!
-//! Example 04 gives each client a thread. This server gives each client a *task*: a small state
-//! machine that tokio's runtime polls whenever the client's socket has something for it (epoll
-//! on Linux). All the tasks share ONE thread. The rest is example 04's: the same decoder, the
-//! same lines, the same `--max-clients` and `--idle-timeout`, the same one-sentence errors.
+//! Example 04 gives each client a thread; this server gives each a *task*, a state machine that
+//! tokio polls when the client's socket has something (epoll on Linux): ONE thread runs them all
+//! (one more prints). The rest is example 04's: decoder, lines, options, one-sentence errors.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Duration;
-use std::{panic, process};
+use std::{net::SocketAddr, panic, process, sync::Arc, time::Duration};
 
 use clap::Parser;
 use net_basics::async_stdout::{Prefixed, print};
@@ -25,7 +21,7 @@ use tokio::sync::Semaphore;
 // The pieces: the reference answers, or with `--features mine` your own exercises.
 #[cfg_attr(not(feature = "mine"), path = "../solutions/ex03_socket2_listener.rs")]
 #[cfg_attr(feature = "mine", path = "../exercises/ex03_socket2_listener.rs")]
-#[allow(dead_code)] // its `accept_one` is step 4's blocking accept: here, tokio accepts
+#[allow(dead_code)] // its `accept_one` is step 4's blocking accept: tokio accepts here
 mod ex03_socket2_listener;
 #[cfg_attr(not(feature = "mine"), path = "../solutions/ex07_async_time_server.rs")]
 #[cfg_attr(feature = "mine", path = "../exercises/ex07_async_time_server.rs")]
@@ -41,22 +37,17 @@ async fn main() {
     let addr = listener.local_addr().unwrap_or(args.addr); // a bound socket knows its address
     print(format!("listening on {addr}\n").as_bytes()).await;
     let (max, shown) = (args.max_clients, args.idle_timeout);
-    let idle = if shown.is_zero() {
-        Duration::MAX
-    } else {
-        shown
-    }; // 0: never
+    let idle = Some(shown)
+        .filter(|idle| !idle.is_zero())
+        .unwrap_or(Duration::MAX); // 0: never
     // A place per client: a task that starts takes one, and gives it back when it ends.
     let places = Arc::new(Semaphore::new(max as usize));
     loop {
         // ⑤ accept. While it waits at `.await`, the thread runs the clients' tasks.
-        let (stream, peer) = match listener.accept().await {
-            Ok(accepted) => accepted,
-            Err(err) => {
-                eprintln!("accept failed: {err}"); // e.g. out of file descriptors
-                tokio::time::sleep(Duration::from_millis(100)).await; // not a busy loop
-                continue;
-            }
+        let accepted = listener.accept().await;
+        let Ok((stream, peer)) = accepted.inspect_err(|e| eprintln!("accept failed: {e}")) else {
+            tokio::time::sleep(Duration::from_millis(100)).await; // retrying at once would spin
+            continue;
         };
         let Ok(place) = Arc::clone(&places).try_acquire_owned() else {
             tokio::spawn(refuse(stream, peer, max)); // too many: say why, and close

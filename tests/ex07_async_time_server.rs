@@ -328,7 +328,7 @@ fn serve(what: &str, steps: Vec<Step>, chunk: usize, take: usize, idle: Duration
     let took = started.elapsed();
     let result = match joined {
         Err(_elapsed) if busy.total > PATIENCE / 2 => panic!(
-            "for {what}: handle_client did not return within {PATIENCE:?}, and for {:?} of that \
+            "for {what}: handle_client did not return within {PATIENCE:?}, and for {:.1?} of that \
              time its task held the thread without reaching an `.await` that waits: \
              `std::thread::sleep` or a blocking `std::io` call inside a task stops every other \
              client on its thread — wait with `.await` instead (`tokio::time::sleep(…).await`) \
@@ -744,9 +744,9 @@ fn a_client_does_not_stall_another_client_on_the_same_thread() {
         });
     assert!(
         !blocked_every_time,
-        "client A's task held the thread for {:?} in all ({:?} in its longest poll, {} polls) \
+        "client A's task held the thread for {:.1?} in all ({:.1?} in its longest poll, {} polls) \
          while it got {} bytes one at a time — and client B, whose 3 timestamps were there \
-         after 20 ms, was served only after {:?}. On an async runtime all tasks take turns on \
+         after 20 ms, was served only after {:.1?}. On an async runtime all tasks take turns on \
          the same thread(s), and they switch only at an `.await`: `std::thread::sleep` or a \
          blocking `std::io` call (a std TcpStream, stdin, a blocking lock) inside a task stops \
          EVERY client on its thread. Wait with `.await` instead (`tokio::time::sleep(…).await`, \

@@ -26,7 +26,8 @@
 #                ListenOverflows of /proc/net/netstat, for the whole machine, during the run)
 #   cpu_s        utime + stime of the server over the whole run
 #   once         active: every timestamp each client sent was printed exactly once
-#   stopped_by   the server's first complaint on stderr, if any (what it says when it stops)
+#   stopped_by   the server's most frequent complaints on stderr, if any (what it says when it
+#                stops), and whether it died
 # Writes $OUT_DIR/results.tsv, results.md (the table) and rss.svg (matplotlib; pip-installed
 # into $OUT_DIR/venv when python3 lacks it). With BOOK=1 also listings/output/threads-vs-tasks.md
 # and book/src/07-rss.svg.
@@ -77,13 +78,18 @@ cpu_ticks() {
     stat=${stat##*) }
     awk '{ print $12 + $13 }' <<<"$stat"
 }
-status_field() { awk -v field="$2:" '$1 == field { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+status_field() { # a field of /proc/PID/status (0 once the process is gone)
+    local value
+    value=$(awk -v field="$2:" '$1 == field { print $2 }' "/proc/$1/status" 2>/dev/null) || true
+    echo "${value:-0}"
+}
 now() { date +%s.%N; }
 listen_overflows() { # TcpExt: ListenOverflows, from /proc/net/netstat (a header line, then values)
     awk '$1 == "TcpExt:" { if (!n) { for (i = 2; i <= NF; i++) col[$i] = i; n = 1 } else print $col["ListenOverflows"] }' /proc/net/netstat
 }
 ctx_switches() { # every thread of PID: voluntary + involuntary context switches
-    cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^(non)?voluntary_ctxt_switches:/ { s += $2 } END { print s + 0 }'
+    { cat /proc/"$1"/task/*/status 2>/dev/null || true; } |
+        awk '/^(non)?voluntary_ctxt_switches:/ { s += $2 } END { print s + 0 }'
 }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 count_lines() { grep -c -- "$1" "$2" 2>/dev/null || true; }
@@ -158,9 +164,12 @@ run() {
     sleep 1 # the last ones settle (and a server that stopped accepting shows it)
     served=$(count_lines '] connected$' "$base.out")
     threads=$(status_field "$pid" Threads)
+    local peak_seen cpu_seen
+    peak_seen=$(status_field "$pid" VmHWM)
+    cpu_seen=$(($(cpu_ticks "$pid") - cpu0))
     touch "$base.go" # every load process starts its timestamps (or its idle hold) now
     local maps switches window=$IDLE_SECONDS
-    maps=$(wc -l <"/proc/$pid/maps")
+    maps=$( (wc -l <"/proc/$pid/maps") 2>/dev/null || echo 0)
     [[ $mode == active ]] && window=$(awk -v s="$ACTIVE_SECONDS" 'BEGIN { print s - 0.5 }')
     switches=$(ctx_switches "$pid")
     sleep "$window" # every client connected: idle, or sending
@@ -183,10 +192,14 @@ run() {
         fi
         sleep 0.05
     done
-    local hwm cpu overflows
+    local hwm cpu overflows died=""
     overflows=$(($(listen_overflows) - overflows0))
     hwm=$(status_field "$pid" VmHWM)
     cpu=$(($(cpu_ticks "$pid") - cpu0))
+    if ! kill -0 "$pid" 2>/dev/null; then
+        died="; then it died"
+        hwm=$peak_seen cpu=$cpu_seen # its last readings, taken while the clients connected
+    fi
     stop "$pid"
 
     # Exactly once: per client, the timestamps the load tool sent against the lines printed.
@@ -205,10 +218,16 @@ run() {
             }' "$base.peers" "$base.out")
         if [[ $printed == "$sent" && $wrong == 0 ]]; then once=yes; else once=NO; fi
     fi
+    # What the server said: its most frequent complaint (without the client's address), how
+    # often, and the first line of a panic if it died of one.
     local stopped_by="-"
     if [[ -s $base.err ]]; then
-        stopped_by="$(head -n 1 "$base.err" | cut -c1-90) (×$(wc -l <"$base.err"))"
+        stopped_by=$(grep -v '^\s*[0-9]*:\|^ *at \|^stack backtrace\|^note: \|^thread .* panicked at\|^$' \
+            "$base.err" | sed -E 's/^\[[^]]*\] //' | sort | uniq -c | sort -rn |
+            head -n 2 | awk '{ n = $1; $1 = ""; printf "%s%s (×%d)", (NR > 1 ? "; " : ""), substr($0, 2), n }' ||
+            true)
     fi
+    stopped_by="$stopped_by$died"
     local errors
     errors=$(awk '/^connect errors:/ { s += $3 } END { print s + 0 }' "$base".load.*)
     ((errors == 0)) || stopped_by="$stopped_by; load: $errors connects failed"
@@ -251,7 +270,7 @@ awk -F '\t' '
     }' "$OUT_DIR/results.tsv" >"$OUT_DIR/results.md"
 {
     echo
-    echo "What each server said when it stopped (its first line on stderr, and how many):"
+    echo "What a server said when it stopped accepting (its most frequent lines on stderr, and how often):"
     echo
     awk -F '\t' 'NR > 1 && $13 != "-" { printf "- %s, %s, %s clients: %s\n", $1, $2, $3, $13 }' "$OUT_DIR/results.tsv"
 } >>"$OUT_DIR/results.md"
