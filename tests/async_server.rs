@@ -5,6 +5,10 @@
 //!
 //! `cargo test --features async --test async_server` (the feature builds tokio; see Cargo.toml).
 
+// Each of the two files declares `mod common;`, as it does when it is a test crate of its own: two
+// copies of the helpers here, on purpose.
+#![allow(clippy::duplicate_mod)]
+
 #[path = "faults.rs"]
 mod faults;
 #[path = "time_service.rs"]
