@@ -155,8 +155,10 @@ run() {
     done
 
     # Time to accept them all: until the server printed its last `connected` line (≤ 60 s).
-    local served=0 accept_s="-" threads
+    local served=0 accept_s="-" threads peak_seen=0 cpu_seen=0 hwm_now
     for ((i = 0; i < 1200; i++)); do
+        hwm_now=$(status_field "$pid" VmHWM) # kept: a server may die before the end
+        ((hwm_now > 0)) && { peak_seen=$hwm_now; cpu_seen=$(($(cpu_ticks "$pid") - cpu0)); }
         served=$(count_lines '] connected$' "$base.out")
         ((served >= clients)) && { accept_s=$(since "$started"); break; }
         sleep 0.05
@@ -164,9 +166,8 @@ run() {
     sleep 1 # the last ones settle (and a server that stopped accepting shows it)
     served=$(count_lines '] connected$' "$base.out")
     threads=$(status_field "$pid" Threads)
-    local peak_seen cpu_seen
-    peak_seen=$(status_field "$pid" VmHWM)
-    cpu_seen=$(($(cpu_ticks "$pid") - cpu0))
+    hwm_now=$(status_field "$pid" VmHWM)
+    ((hwm_now > 0)) && { peak_seen=$hwm_now; cpu_seen=$(($(cpu_ticks "$pid") - cpu0)); }
     touch "$base.go" # every load process starts its timestamps (or its idle hold) now
     local maps switches window=$IDLE_SECONDS
     maps=$( (wc -l <"/proc/$pid/maps") 2>/dev/null || echo 0)
@@ -199,6 +200,7 @@ run() {
     if ! kill -0 "$pid" 2>/dev/null; then
         died="; then it died"
         hwm=$peak_seen cpu=$cpu_seen # its last readings, taken while the clients connected
+        [[ $threads == 0 ]] && threads="-"
     fi
     stop "$pid"
 
