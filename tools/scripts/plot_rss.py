@@ -32,13 +32,33 @@ def main(tsv: str, svg: str) -> None:
         if points:
             xs, ys = zip(*points)
             ax.plot(xs, ys, color=color, linestyle=line, marker=marker, label=label)
+    # Where each server stopped, and what it said (the stopped_by column of the script).
+    reasons = {
+        "Resource temporarily unavailable": "cannot start a thread\n(os error 11)",
+        "Too many open files": "too many open files\n(os error 24)",
+    }
+    for server, color in (("threads", "#c0392b"), ("tasks", "#2471a3")):
+        stopped = [
+            row for row in rows
+            if row["server"] == server and any(r in row["stopped_by"] for r in reasons)
+        ]
+        if stopped:
+            last = max(stopped, key=lambda row: int(row["served"]))
+            words = next(w for r, w in reasons.items() if r in last["stopped_by"])
+            x, y = int(last["served"]), float(last["peak_MiB"])
+            text_y = y * 0.5 if server == "threads" else y * 0.35  # clear of both lines
+            ax.annotate(
+                f"stops at {x:,} clients:\n{words}",
+                xy=(x, y), xytext=(x, text_y), ha="right", va="center",
+                color=color, fontsize=8, arrowprops={"arrowstyle": "->", "color": color},
+            )
     ax.set_xlabel("clients connected at once")
     ax.set_ylabel("peak resident memory (VmHWM), MiB")
     ax.set_title("The time server: a thread per client against a task per client")
     ax.grid(True, alpha=0.3)
     ax.set_xlim(left=0)
     ax.set_ylim(bottom=0)
-    ax.legend()
+    ax.legend(loc="upper left")
     fig.tight_layout()
     fig.savefig(svg, metadata={"Date": None})
 

@@ -5,6 +5,7 @@
 #
 #   tools/scripts/threads_vs_tasks.sh            COUNTS="1000 5000" MODES=idle … to change a run
 #   BOOK=1 tools/scripts/threads_vs_tasks.sh     also writes the book's table and plot
+#   TABLE_ONLY=1 BOOK=1 tools/scripts/threads_vs_tasks.sh   only the table and plot, again
 #
 # COUNTS  clients per run (default 1000 2000 5000 10000 15000 19900 20100: the last is past this
 #         machine's limit of open files per process, to show where each server stops)
@@ -30,7 +31,7 @@
 #                stops), and whether it died
 # Writes $OUT_DIR/results.tsv, results.md (the table) and rss.svg (matplotlib; pip-installed
 # into $OUT_DIR/venv when python3 lacks it). With BOOK=1 also listings/output/threads-vs-tasks.md
-# and book/src/07-rss.svg.
+# (and .tsv) and book/src/07-rss.svg.
 #
 # Loopback only; every wait is bounded; it stops only the processes it started.
 set -euo pipefail
@@ -96,7 +97,7 @@ count_lines() { grep -c -- "$1" "$2" 2>/dev/null || true; }
 
 # ---- setup ---------------------------------------------------------------------------------
 mkdir -p "$OUT_DIR"
-if [[ ${NO_BUILD:-0} != 1 ]]; then
+if [[ ${NO_BUILD:-0} != 1 && ${TABLE_ONLY:-0} != 1 ]]; then
     echo "building both servers and the load tool in release mode…"
     cargo build --release --quiet --example 04_time_server
     cargo build --release --quiet --features async --example 07_async_time_server
@@ -107,8 +108,6 @@ echo "open files per process (ulimit -n): $(ulimit -n); threads-max $(cat /proc/
     "pid_max $(cat /proc/sys/kernel/pid_max); vm.max_map_count $(cat /proc/sys/vm/max_map_count);" \
     "local ports $(tr '\t' '-' </proc/sys/net/ipv4/ip_local_port_range); cpus $(nproc);" \
     "memory $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf 'server\tmode\tclients\tserved\taccept_s\tpeak_MiB\tper_conn_KiB\tthreads\tcpu_s\tsent\tprinted\tonce\tstopped_by\tmaps\tctx_switches\toverflows\n' \
-    >"$OUT_DIR/results.tsv"
 SOURCE=0 # source addresses used so far: 127.0.1.1, 127.0.1.2, …
 
 # ---- one run: SERVER MODE CLIENTS ---------------------------------------------------------
@@ -245,29 +244,44 @@ run() {
     rm -f "$base.out" "$base".peers* "$base.go"
 }
 
-for clients in $COUNTS; do
-    for mode in $MODES; do
-        for server in threads tasks; do
-            run "$server" "$mode" "$clients"
+if [[ ${TABLE_ONLY:-0} != 1 ]]; then # TABLE_ONLY=1: the table and plot of the last results.tsv
+    printf 'server\tmode\tclients\tserved\taccept_s\tpeak_MiB\tper_conn_KiB\tthreads\tcpu_s\tsent\tprinted\tonce\tstopped_by\tmaps\tctx_switches\toverflows\n' \
+        >"$OUT_DIR/results.tsv"
+    for clients in $COUNTS; do
+        for mode in $MODES; do
+            for server in threads tasks; do
+                run "$server" "$mode" "$clients"
+            done
         done
     done
-done
+fi
 
 # ---- the table and the plot ----------------------------------------------------------------
 awk -F '\t' '
     NR > 1 { key = $3 " " $2; row[$1, key] = $0; if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
     function cell(server, key, field,   parts) { split(row[server, key], parts, "\t"); return parts[field] }
+    function switches(server, key) { return cell(server, key, 13) ~ /then it died/ ? "died" : cell(server, key, 15) }
+    function pair(server_a_field, key) { return cell("threads", key, server_a_field) " / " cell("tasks", key, server_a_field) }
     END {
-        print "| clients | mode | served: threads / tasks | peak RSS MiB: threads / tasks | ÷ | KiB per client | CPU s | context switches | all accepted after, s (backlog overflows) |"
-        print "|---:|---|---|---|---:|---|---|---|---|"
+        print "**Memory** (peak resident memory, VmHWM; threads / tasks):"
+        print ""
+        print "| clients | mode | served | peak MiB | ÷ | KiB per client |"
+        print "|---:|---|---|---|---:|---|"
         for (i = 1; i <= n; i++) {
             k = order[i]
             t = cell("threads", k, 6); a = cell("tasks", k, 6)
-            printf "| %s | %s | %s / %s | %s / %s | %.1f | %s / %s | %s / %s | %s / %s | %s (%s) / %s (%s) |\n", \
-                cell("threads", k, 3), cell("threads", k, 2), cell("threads", k, 4), cell("tasks", k, 4), \
-                t, a, (a > 0 ? t / a : 0), cell("threads", k, 7), cell("tasks", k, 7), \
-                cell("threads", k, 9), cell("tasks", k, 9), cell("threads", k, 15), cell("tasks", k, 15), \
-                cell("threads", k, 5), cell("threads", k, 16), cell("tasks", k, 5), cell("tasks", k, 16)
+            printf "| %s | %s | %s | %s | %.1f | %s |\n", cell("threads", k, 3), cell("threads", k, 2), \
+                pair(4, k), pair(6, k), (a > 0 ? t / a : 0), pair(7, k)
+        }
+        print ""
+        print "**Time** (threads / tasks; context switches while every client was connected):"
+        print ""
+        print "| clients | mode | CPU s | context switches | all accepted after, s | backlog overflows |"
+        print "|---:|---|---|---|---|---|"
+        for (i = 1; i <= n; i++) {
+            k = order[i]
+            printf "| %s | %s | %s | %s / %s | %s | %s |\n", cell("threads", k, 3), cell("threads", k, 2), \
+                pair(9, k), switches("threads", k), switches("tasks", k), pair(5, k), pair(16, k)
         }
     }' "$OUT_DIR/results.tsv" >"$OUT_DIR/results.md"
 {
@@ -294,10 +308,12 @@ echo
 cat "$OUT_DIR/results.md"
 if [[ ${BOOK:-0} == 1 ]]; then
     cp "$OUT_DIR/results.md" listings/output/threads-vs-tasks.md
+    cp "$OUT_DIR/results.tsv" listings/output/threads-vs-tasks.tsv
     cp "$OUT_DIR/rss.svg" book/src/07-rss.svg
-    echo "wrote listings/output/threads-vs-tasks.md and book/src/07-rss.svg"
+    echo "wrote listings/output/threads-vs-tasks.md (and .tsv) and book/src/07-rss.svg"
 fi
-if grep -q $'\tNO\t' "$OUT_DIR/results.tsv"; then
-    echo "✘ some server did not print every timestamp exactly once (see results.tsv)"
+# A server that died lost what it had not printed; one that lived must have printed everything.
+if awk -F '\t' '$12 == "NO" && $13 !~ /then it died/ { bad = 1 } END { exit !bad }' "$OUT_DIR/results.tsv"; then
+    echo "✘ a server that stayed up did not print every timestamp exactly once (see results.tsv)"
     exit 1
 fi
