@@ -28,13 +28,18 @@
 //! of the time service, and how a timestamp compares with the server's clock), [`explain`]
 //! (command-line arguments read, and errors turned into one sentence a beginner can act on),
 //! [`address`] (names looked up, wildcard addresses and this machine's interfaces),
-//! [`server_log`] (what the server prints about each client) and [`connection`] (a refusal
-//! that keeps its words, the bytes still queued to send).
+//! [`server_log`] (what the server prints about each client), [`serving`] (what the time
+//! servers say when they refuse or close a client) and [`connection`] (a refusal that keeps its
+//! words, the bytes still queued to send). With the feature `async` (step 7), `async_stdout`
+//! prints from async tasks without blocking their thread.
 
 pub mod address;
+#[cfg(feature = "async")]
+pub mod async_stdout;
 pub mod connection;
 pub mod explain;
 pub mod server_log;
+pub mod serving;
 pub mod time_protocol;
 
 /// The book's pages as doctests: `cargo test` compiles every Rust snippet in `book/src/`.
@@ -62,3 +67,5 @@ mod ex05_time_client;
 #[cfg(any())]
 #[path = "../solutions/ex06_sntp_client.rs"]
 mod ex06_sntp_client;
+#[path = "../solutions/ex07_async_time_server.rs"]
+mod ex07_async_time_server;

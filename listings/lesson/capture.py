@@ -4,13 +4,17 @@ unchanged) into the failures chapter 4 shows, and writes what they printed to ..
 with --examples, also runs examples 04 and 05 as chapters 4 and 5 show them (../output/ours-*.txt,
 ../output/example-04-*.txt).
 
-    cargo build --examples && cargo build -p net-basics-listings
+    cargo build --features async --examples && cargo build -p net-basics-listings
     python3 listings/lesson/capture.py --examples target/debug/examples \
         --example target/debug/examples/04_time_server --listing-4-3 target/debug/listing_04_03
     python3 listings/lesson/capture.py --examples target/debug/examples --only clocks,busy
 
 --only NAME,NAME runs only those scenarios (the names are listed below, in SCENARIOS); without it,
 every scenario whose program was given runs. Each file it writes is overwritten.
+
+Step 7's server on the same clients, alone (`cargo build --features async --examples` first):
+
+    python3 listings/lesson/capture.py --only step-7 --examples target/debug/examples
 
 Each scenario runs copies of the programs in a temporary directory, on a free loopback port of
 four digits (the copies differ from the originals in that port only; paths and ports in the output
@@ -262,10 +266,10 @@ def python_client_on(name, program):
     s.end()
 
 
-def ours(examples):
+def ours(examples, server_name='04_time_server', names=('ours-server.txt', 'ours-client.txt')):
     """Our server and client, as chapter 4 opens: the client sends 3 timestamps and exits."""
     s = Scene()
-    server = s.start(os.path.join(os.path.abspath(examples), '04_time_server'), f'127.0.0.1:{s.port}')
+    server = s.start(os.path.join(os.path.abspath(examples), server_name), f'127.0.0.1:{s.port}')
     first = server.line()
     client = s.start(os.path.join(os.path.abspath(examples), '05_time_client'),
                      f'127.0.0.1:{s.port}', '--count', '3')
@@ -274,9 +278,11 @@ def ours(examples):
     shown = [first] + [server.line(timeout=1) for _ in range(server.lines.qsize())]
     said = [client.line(timeout=1) for _ in range(client.lines.qsize())]
     peer = said[0].split(' from ')[1].split(' ')[0].rsplit(':', 1)[1]
-    write('ours-server.txt', [s.clean(l).replace(peer, '50001') for l in shown])
-    write('ours-client.txt', [s.clean(l).replace(peer, '50001') for l in said])
+    write(names[0], [s.clean(l).replace(peer, '50001') for l in shown])
+    write(names[1], [s.clean(l).replace(peer, '50001') for l in said])
     s.end()
+    if server_name != '04_time_server':
+        return
     s = Scene()  # no server on this port
     client = s.start(os.path.join(os.path.abspath(examples), '05_time_client'), f'127.0.0.1:{s.port}')
     client.p.wait(timeout=20)
@@ -416,11 +422,20 @@ SCENARIOS = {
                       '--example'),
     'on-listing-4-3': (lambda: python_client_on('lesson-client-on-listing-04-03.txt',
                                                 arg('--listing-4-3')), '--listing-4-3'),
+    # Needs 07_async_time_server built too: cargo build --features async --examples.
+    'step-7': (lambda: step_7(arg('--examples')), '--examples'),
 }
 
 
 def arg(name):
     return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else None
+
+
+def step_7(examples):
+    """Step 7's async server (chapter 7) with the same two clients as example 04."""
+    ours(examples, '07_async_time_server', ('step7-server.txt', 'step7-client.txt'))
+    python_client_on('lesson-client-on-example-07.txt',
+                     os.path.join(examples, '07_async_time_server'))
 
 
 if __name__ == '__main__':

@@ -310,6 +310,29 @@ fn listing_04_05_serves_two_clients_at_once() {
 }
 
 #[test]
+fn listing_07_01_serves_two_clients_at_once_on_one_thread() {
+    let mut server = Running::start(env!("CARGO_BIN_EXE_listing_07_01"), &["127.0.0.1:0"]);
+    let port = server.port();
+    let mut first = connect(&port);
+    server.line("connected");
+    send(&mut first, &format!("{T0}\n"));
+    server.line(T0);
+    let mut second = connect(&port);
+    server.line("connected");
+    send(&mut second, &format!("{T0}\n"));
+    server.line(T0);
+    send(&mut first, &format!("{T1}\n"));
+    server.line(T1);
+    send(&mut second, &format!("{T1}\n"));
+    server.line(T1);
+    drop(first);
+    server.line("left: end of stream");
+    drop(second);
+    server.line("left: end of stream");
+    output("listing_07_01.txt", Some(&port), &server.stop());
+}
+
+#[test]
 fn listing_04_06_refuses_past_the_bound_and_closes_a_silent_client() {
     let args = ["127.0.0.1:0", "2", "1"]; // at most 2 clients; 1 s of silence closes one
     let mut server = Running::start(env!("CARGO_BIN_EXE_listing_04_06"), &args);

@@ -75,6 +75,15 @@ struct Args {
     /// that the server printed every message of every client)
     #[arg(long)]
     peers: Option<PathBuf>,
+    /// After connecting, wait until this file exists before sending (or holding): several load
+    /// processes then start together, once the server has accepted them all (bounded by --timeout)
+    #[arg(long)]
+    wait_for: Option<PathBuf>,
+    /// Connect from this local IP address (e.g. 127.0.0.2): each source address has its own
+    /// ~28,000 ephemeral ports towards one server address and port — a connection is named by its
+    /// 4-tuple (source IP, source port, destination IP, destination port)
+    #[arg(long)]
+    source: Option<std::net::IpAddr>,
     /// Allow a server address that is not loopback (only for tools/scripts/two_hosts.sh, whose
     /// addresses live in network namespaces it made itself)
     #[arg(long)]
@@ -144,7 +153,14 @@ fn main() -> ExitCode {
 
     // Step 2: the first connection, alone: if no server is there, say so at once instead of
     // retrying for every client.
-    let first = match connect(args.addr, args.connect_retries, deadline) {
+    if let Some(source) = args.source
+        && !source.to_canonical().is_loopback()
+        && !args.allow_non_loopback
+    {
+        eprintln!("refusing --source {source}: not a loopback address (127.0.0.0/8 or ::1)");
+        return ExitCode::from(2);
+    }
+    let first = match connect(args.addr, args.source, args.connect_retries, deadline) {
         Ok((stream, _retries)) => stream,
         Err(err) => {
             eprintln!("{}", explain::connect_error(args.addr, &err));
@@ -160,14 +176,19 @@ fn main() -> ExitCode {
 
 /// Connects, retrying refused, reset or timed-out attempts with pauses of 50 ms, 100 ms, 200 ms…
 /// Returns the stream and how many retries it took. Gives up at `deadline`.
-fn connect(addr: SocketAddr, retries: u32, deadline: Instant) -> io::Result<(TcpStream, u32)> {
+fn connect(
+    addr: SocketAddr,
+    source: Option<std::net::IpAddr>,
+    retries: u32,
+    deadline: Instant,
+) -> io::Result<(TcpStream, u32)> {
     let mut attempt = 0;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             return Err(io::Error::new(ErrorKind::TimedOut, "--timeout reached"));
         }
-        match TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT.min(left)) {
+        match connect_once(addr, source, CONNECT_TIMEOUT.min(left)) {
             Ok(stream) => return Ok((stream, attempt)),
             Err(err) if attempt < retries && worth_retrying(&err) => {
                 let pause = Duration::from_millis(50 << attempt.min(6));
@@ -177,6 +198,25 @@ fn connect(addr: SocketAddr, retries: u32, deadline: Instant) -> io::Result<(Tcp
             Err(err) => return Err(err),
         }
     }
+}
+
+/// One connect attempt, from `source` (port chosen by the OS) if given.
+fn connect_once(
+    addr: SocketAddr,
+    source: Option<std::net::IpAddr>,
+    timeout: Duration,
+) -> io::Result<TcpStream> {
+    let Some(source) = source else {
+        return TcpStream::connect_timeout(&addr, timeout);
+    };
+    let socket = socket2::Socket::new(
+        socket2::Domain::for_address(addr),
+        socket2::Type::STREAM,
+        None,
+    )?;
+    socket.bind(&SocketAddr::new(source, 0).into())?;
+    socket.connect_timeout(&addr.into(), timeout)?;
+    Ok(socket.into())
 }
 
 /// Errors a busy server causes for a moment (full backlog, reset half-open connection).
@@ -242,7 +282,7 @@ fn many_clients(args: &Args, first: TcpStream, deadline: Instant) -> ExitCode {
                             None if give_up.load(Ordering::Relaxed) => {
                                 Err(io::Error::other("gave up connecting"))
                             }
-                            None => connect(args.addr, args.connect_retries, deadline),
+                            None => connect(args.addr, args.source, args.connect_retries, deadline),
                         };
                         own.push(match result {
                             Ok((stream, retries)) => {
@@ -289,6 +329,11 @@ fn many_clients(args: &Args, first: TcpStream, deadline: Instant) -> ExitCode {
                             totals.connected.load(Ordering::Relaxed),
                             started.elapsed().as_secs_f64()
                         );
+                    }
+                    if let Some(go) = &args.wait_for {
+                        while !go.exists() && Instant::now() < deadline {
+                            thread::sleep(Duration::from_millis(10));
+                        }
                     }
                     let sending = Instant::now();
 
