@@ -67,5 +67,6 @@ mod ex05_time_client;
 #[cfg(any())]
 #[path = "../solutions/ex06_sntp_client.rs"]
 mod ex06_sntp_client;
+#[cfg(any())]
 #[path = "../solutions/ex07_async_time_server.rs"]
 mod ex07_async_time_server;
