@@ -126,7 +126,7 @@ def lesson_server():
     server.kill()
     shutil.rmtree(folder)
     write('ours-client-lesson-server.txt',
-          ['$ python3 server.py                               # terminal 1: the lesson\'s server',
+          ['$ python3 server.py                                    # terminal 1: the lesson\'s server',
            f'$ {CARGO} 05_time_client -- --count 3   # terminal 2'] + lines +
           ['$ echo $?', str(code)])
 
@@ -164,7 +164,7 @@ def speaks():
     nc.kill()
     nc.wait(timeout=10)
     write('ours-client-speaks.txt',
-          ["$ nc -l 127.0.0.1 8000        # terminal 1: a server, not a time server; typed into it: hello, who are you?",
+          ["$ nc -l 127.0.0.1 8000                                 # terminal 1; then typed into it: hello, who are you?",
            f'$ {CARGO} 05_time_client -- --count 3   # terminal 2'] + lines +
           ['$ echo $?', str(code)])
 
