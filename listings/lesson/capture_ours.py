@@ -258,6 +258,11 @@ def grading():
                            stdout=subprocess.PIPE)
     subprocess.run(['tar', '-C', copy, '-xf', '-'], stdin=tar.stdout, check=True)
     tar.wait(timeout=60)
+    # tar keeps the files' old times; a test built from another version of exercises/ in an
+    # earlier run would then look fresh to cargo. New times: cargo rebuilds what it must.
+    for folder in ('exercises', 'solutions', 'src', 'tests'):
+        for name in os.listdir(os.path.join(copy, folder)):
+            os.utime(os.path.join(copy, folder, name))
     # The copy's target/ is a link to one kept under ours (so cargo prints `target/debug/…` as
     # it does for a student, and builds only once).
     kept = os.path.join(work, 'target')
@@ -302,8 +307,13 @@ def grading():
     lines, _ = cargo('test', '--test', 'ex02_port_ranges')
     write('grading-ex02-stub.txt', ['$ cargo test --test ex02_port_ranges'] +
           one_failure(lines, 'classify_port_splits_at_1024'))
-    lines, _ = cargo('run', '-q', '--', 'hint', '2')
-    write('grading-hint-2.txt', ['$ cargo run -- hint 2'] + lines)
+    # The hints seen are kept under the target dir: start from none, as a student does.
+    seen = os.path.join(kept, 'net-basics-progress', 'hints-ex02_port_ranges.txt')
+    if os.path.exists(seen):
+        os.unlink(seen)
+    first, _ = cargo('run', '-q', '--', 'hint', '2')
+    second, _ = cargo('run', '-q', '--', 'hint', '2')
+    write('grading-hint-2.txt', ['$ cargo run -- hint 2'] + first + ['$ cargo run -- hint 2'] + second)
     stub = os.path.join(copy, 'exercises', 'ex02_port_ranges.rs')
     shutil.copy(os.path.join(ROOT, 'tools', 'wrong-answers', 'ex02', 'well_known_up_to_1024.rs'), stub)
     lines, _ = cargo('test', '--test', 'ex02_port_ranges')
