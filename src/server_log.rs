@@ -12,12 +12,14 @@
 //! server's own clock when it arrived ([`clock_note`]): the class sees whose clock is off, the
 //! problem that NTP solves. The lines stay exactly what `handle_client` wrote; the note comes
 //! after them, so a student's own `handle_client` (`--features mine`) gets the notes too.
+//!
+//! [`clock_note`]: crate::time_protocol::clock_note
 
 use std::io::{self, Write};
 
 use chrono::{NaiveDateTime, Timelike};
 
-use crate::time_protocol::{TIMESTAMP_LEN, Timestamp, clock_note};
+use crate::time_protocol::{ClockNote, TIMESTAMP_LEN, Timestamp};
 
 /// One client's output: every line gets `prefix` in front, and every `client time: …` line a
 /// [`clock_note`] after it, comparing it with `clock()` — read once per batch (the lines between
@@ -37,6 +39,12 @@ use crate::time_protocol::{TIMESTAMP_LEN, Timestamp, clock_note};
 /// let printed = String::from_utf8(log.into_inner()).unwrap();
 /// assert_eq!(printed, "[127.0.0.1:50412] client time: 2026-12-06 10:00:03 (3 s ahead of this server)\n");
 /// ```
+///
+/// A client that floods sends the same second thousands of times per read, so the cost per line
+/// matters (the Performance appendix measures it): the note is worked out once per client second
+/// and server second, and a line equal to the last one noted is copied whole.
+///
+/// [`clock_note`]: crate::time_protocol::clock_note
 pub struct ClientLog<W, C> {
     prefix: String,
     out: W,
@@ -48,13 +56,26 @@ pub struct ClientLog<W, C> {
     open_line: Option<usize>,
     /// The clock, read at the first timestamp of this batch, and its whole second.
     now: Option<(NaiveDateTime, NaiveDateTime)>,
-    /// The last note: the same timestamp text within the same second of the server's clock
-    /// gets the same note (a client that floods sends the same timestamp many times).
-    last: Option<([u8; TIMESTAMP_LEN], NaiveDateTime, String)>,
+    /// The last timestamp noted: the same text in the same second of the server's clock gets
+    /// the same note.
+    last: Option<Noted>,
+}
+
+/// A timestamp line as printed, kept for the next line with the same text.
+struct Noted {
+    /// The timestamp's text, and the server's whole second it was compared with.
+    text: [u8; TIMESTAMP_LEN],
+    second: NaiveDateTime,
+    /// The whole line: prefix, `client time: `, the text, ` `, the note, `\n`.
+    line: Vec<u8>,
+    /// Where ` (the note)\n` starts in `line`.
+    note_at: usize,
 }
 
 /// What a `handle_client` line about a timestamp starts with (`Message`'s `Display`).
 const CLIENT_TIME: &[u8] = b"client time: ";
+/// `client time: 2026-12-06 10:00:03`, without its `\n`.
+const TIME_LINE: usize = CLIENT_TIME.len() + TIMESTAMP_LEN;
 
 impl<W: Write, C: FnMut() -> NaiveDateTime> ClientLog<W, C> {
     /// A log that writes to `out`, each line after `prefix`, with notes against `clock`.
@@ -80,6 +101,23 @@ impl<W: Write, C: FnMut() -> NaiveDateTime> ClientLog<W, C> {
         self.out
     }
 
+    /// If `bytes` starts with the line last noted (`client time: …\n`, the same text, in the
+    /// same second of this batch's clock), adds that line as printed and returns what follows it.
+    fn same_as_last<'a>(&mut self, bytes: &'a [u8]) -> Option<&'a [u8]> {
+        let (line, rest) = bytes.split_at_checked(TIME_LINE + 1)?;
+        let (_, second) = self.now?;
+        let last = self.last.as_ref()?;
+        let same = line[TIME_LINE] == b'\n'
+            && last.second == second
+            && line[CLIENT_TIME.len()..TIME_LINE] == last.text
+            && line.starts_with(CLIENT_TIME);
+        if !same {
+            return None;
+        }
+        self.batch.extend_from_slice(&last.line);
+        Some(rest)
+    }
+
     /// Ends the open line: its note, if it is about a timestamp, then `\n`.
     fn end_line(&mut self) {
         let Some(start) = self.open_line.take() else {
@@ -94,35 +132,63 @@ impl<W: Write, C: FnMut() -> NaiveDateTime> ClientLog<W, C> {
                 let now = (self.clock)();
                 (now, now.with_nanosecond(0).unwrap_or(now))
             });
-            let cached =
-                matches!(&self.last, Some((last, at, _)) if *last == text && *at == second);
-            if !cached {
-                // Display of a Message wrote it, so it parses; a line made otherwise may not.
-                let note = Timestamp::parse(&text).map(|time| clock_note(time.date_time(), now));
-                self.last = note.map(|note| (text, second, note));
+            if !matches!(&self.last, Some(last) if last.text == text && last.second == second) {
+                self.note(text, now, second);
             }
-            if let Some((_, _, note)) = &self.last {
-                self.batch.push(b' ');
-                self.batch.extend_from_slice(note.as_bytes());
+            if let Some(last) = &self.last {
+                self.batch.extend_from_slice(&last.line[last.note_at..]);
+                return;
             }
         }
         self.batch.push(b'\n');
+    }
+
+    /// Works out the note for `text` at `now`, and keeps its line as [`Noted`] (reusing the last
+    /// one's memory); none if `text` is not a real date and time.
+    fn note(&mut self, text: [u8; TIMESTAMP_LEN], now: NaiveDateTime, second: NaiveDateTime) {
+        let mut line = self.last.take().map(|last| last.line).unwrap_or_default();
+        // Display of a Message wrote it, so it parses; a line made otherwise may not.
+        let Some(time) = Timestamp::parse(&text) else {
+            return;
+        };
+        line.clear();
+        line.extend_from_slice(self.prefix.as_bytes());
+        line.extend_from_slice(CLIENT_TIME);
+        line.extend_from_slice(&text);
+        let note_at = line.len();
+        let note = ClockNote::new(time.date_time(), now);
+        let _ = writeln!(line, " {note}"); // into memory: cannot fail
+        self.last = Some(Noted {
+            text,
+            second,
+            line,
+            note_at,
+        });
     }
 }
 
 impl<W: Write, C: FnMut() -> NaiveDateTime> Write for ClientLog<W, C> {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        for piece in bytes.split_inclusive(|&byte| byte == b'\n') {
+        let mut rest = bytes;
+        while !rest.is_empty() {
             if self.open_line.is_none() {
+                if let Some(after) = self.same_as_last(rest) {
+                    rest = after; // a flood: the same line again, copied whole
+                    continue;
+                }
                 self.batch.extend_from_slice(self.prefix.as_bytes());
                 self.open_line = Some(self.batch.len());
             }
-            match piece.strip_suffix(b"\n") {
-                Some(rest) => {
-                    self.batch.extend_from_slice(rest);
+            match rest.iter().position(|&byte| byte == b'\n') {
+                Some(end) => {
+                    self.batch.extend_from_slice(&rest[..end]);
                     self.end_line();
+                    rest = &rest[end + 1..];
                 }
-                None => self.batch.extend_from_slice(piece),
+                None => {
+                    self.batch.extend_from_slice(rest);
+                    rest = &[];
+                }
             }
         }
         Ok(bytes.len())
@@ -239,6 +305,154 @@ mod tests {
             String::from_utf8(log.into_inner()).expect("UTF-8"),
             "[p] half\n[p]  line\n"
         );
+    }
+
+    /// The `ClientLog` before it copied repeated lines whole (commit f071dfb), kept as the model
+    /// that the faster one must match byte for byte.
+    struct Before<C> {
+        prefix: String,
+        out: Vec<u8>,
+        clock: C,
+        batch: Vec<u8>,
+        open_line: Option<usize>,
+        now: Option<(NaiveDateTime, NaiveDateTime)>,
+        last: Option<([u8; TIMESTAMP_LEN], NaiveDateTime, String)>,
+    }
+
+    impl<C: FnMut() -> NaiveDateTime> Before<C> {
+        fn end_line(&mut self) {
+            let Some(start) = self.open_line.take() else {
+                return;
+            };
+            let line = &self.batch[start..];
+            let text = line
+                .strip_prefix(CLIENT_TIME)
+                .map(|text| text.strip_suffix(b"\r").unwrap_or(text));
+            if let Some(text) = text.and_then(|text| <[u8; TIMESTAMP_LEN]>::try_from(text).ok()) {
+                let (now, second) = *self.now.get_or_insert_with(|| {
+                    let now = (self.clock)();
+                    (now, now.with_nanosecond(0).unwrap_or(now))
+                });
+                let cached =
+                    matches!(&self.last, Some((last, at, _)) if *last == text && *at == second);
+                if !cached {
+                    let note = Timestamp::parse(&text)
+                        .map(|time| crate::time_protocol::clock_note(time.date_time(), now));
+                    self.last = note.map(|note| (text, second, note));
+                }
+                if let Some((_, _, note)) = &self.last {
+                    self.batch.push(b' ');
+                    self.batch.extend_from_slice(note.as_bytes());
+                }
+            }
+            self.batch.push(b'\n');
+        }
+
+        fn write(&mut self, bytes: &[u8]) {
+            for piece in bytes.split_inclusive(|&byte| byte == b'\n') {
+                if self.open_line.is_none() {
+                    self.batch.extend_from_slice(self.prefix.as_bytes());
+                    self.open_line = Some(self.batch.len());
+                }
+                match piece.strip_suffix(b"\n") {
+                    Some(rest) => {
+                        self.batch.extend_from_slice(rest);
+                        self.end_line();
+                    }
+                    None => self.batch.extend_from_slice(piece),
+                }
+            }
+        }
+
+        fn flush(&mut self) {
+            self.end_line();
+            self.now = None;
+            self.out.extend_from_slice(&self.batch);
+            self.batch.clear();
+        }
+    }
+
+    #[test]
+    fn prints_byte_for_byte_what_it_printed_before_it_copied_repeated_lines() {
+        // Lines as handle_client writes them, and some it never writes but a student's might.
+        let lines: [&[u8]; 12] = [
+            b"client time: 2026-12-06 10:00:00\n",
+            b"client time: 2026-12-06 10:00:00\n",
+            b"client time: 2026-12-06 10:00:01\n",
+            b"client time: 2026-12-06 09:59:58\n",
+            b"client time: 2026-12-05 21:00:02\n",
+            b"client time: 2026-12-06 10:00:00\r\n",
+            b"client time: 2026-13-01 00:00:00\n",
+            b"client time: soon\n",
+            b"not a timestamp: \"2026-12-06 10:00:00\"\n",
+            b"connected\n",
+            b"\n",
+            b"client time: 2026-12-06 10:00:0", // cut short: the next line or a flush ends it
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64; // xorshift: the same cases on every run
+        let mut next = |below: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % below as u64) as usize
+        };
+        for case in 0..400 {
+            // A clock with nanoseconds that moves on by 0 to 1.5 s at each reading.
+            let mut ticks = vec![at("2026-12-06 09:59:59.999999999")];
+            for _ in 0..64 {
+                let last = *ticks.last().expect("one at least");
+                ticks.push(last + chrono::Duration::milliseconds(next(1500) as i64));
+            }
+            let (read_now, read_before) = (Cell::new(0), Cell::new(0));
+            let clock = |reads: &Cell<usize>| {
+                reads.set(reads.get() + 1);
+                ticks[reads.get() - 1]
+            };
+            let mut now = ClientLog::new("[p] ", Vec::new(), || clock(&read_now));
+            let mut before = Before {
+                prefix: "[p] ".to_owned(),
+                out: Vec::new(),
+                clock: || clock(&read_before),
+                batch: Vec::new(),
+                open_line: None,
+                now: None,
+                last: None,
+            };
+            for _batch in 0..next(6) + 1 {
+                let mut bytes = Vec::new();
+                for _ in 0..next(8) {
+                    bytes.extend_from_slice(lines[next(lines.len())]);
+                }
+                // One write of it all (the reference handle_client), or pieces (writeln!).
+                let whole = next(2) == 0;
+                let mut rest = &bytes[..];
+                while !rest.is_empty() {
+                    let size = if whole {
+                        rest.len()
+                    } else {
+                        1 + next(rest.len()).min(next(70))
+                    };
+                    let (piece, after) = rest.split_at(size);
+                    now.write_all(piece).expect("into memory");
+                    before.write(piece);
+                    rest = after;
+                }
+                now.flush().expect("into memory");
+                before.flush();
+            }
+            assert_eq!(
+                read_now.get(),
+                read_before.get(),
+                "case {case}: clock readings"
+            );
+            let (now, before) = (now.into_inner(), before.out);
+            assert_eq!(
+                String::from_utf8_lossy(&now),
+                String::from_utf8_lossy(&before),
+                "case {case}"
+            );
+            assert_eq!(now, before, "case {case}");
+        }
     }
 
     /// A writer that takes at most 3 bytes per call: `flush` must still print everything.

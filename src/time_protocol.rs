@@ -414,42 +414,68 @@ fn push_escaped(shown: &mut String, c: char) {
 /// assert_eq!(clock_note(at("2026-12-06 09:59:59"), server), "(1 s behind this server)");
 /// ```
 pub fn clock_note(client: NaiveDateTime, server_now: NaiveDateTime) -> String {
-    let server_second = server_now.with_nanosecond(0).unwrap_or(server_now);
-    let gap = client.signed_duration_since(server_second).num_seconds();
-    let side = if gap > 0 { "ahead of" } else { "behind" };
-    let seconds = gap.unsigned_abs();
-    if seconds == 0 {
-        return "(same second as this server)".to_owned();
+    ClockNote::new(client, server_now).to_string()
+}
+
+/// The note of [`clock_note`] as a value: it displays the same text, so that a server can
+/// write it straight into its output (`write!(out, "{note}")`) without a `String` per line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClockNote {
+    /// The client's whole second minus the server's whole second.
+    gap: i64,
+}
+
+impl ClockNote {
+    /// Compares `client` with `server_now` without its fraction of a second.
+    pub fn new(client: NaiveDateTime, server_now: NaiveDateTime) -> ClockNote {
+        let server_second = server_now.with_nanosecond(0).unwrap_or(server_now);
+        let gap = client.signed_duration_since(server_second).num_seconds();
+        ClockNote { gap }
     }
-    // Time zones are whole hours, or 30 or 45 minutes off, and at most 26 hours apart (UTC-12
-    // to UTC+14): a gap within a minute of a multiple of 15 minutes in that range may be one
-    // (or a clock wrong by that much: hence the question mark).
-    let near_zone = (seconds + 60) % (15 * 60) <= 120;
-    let zone = if (14 * 60..=26 * 3600 + 60).contains(&seconds) && near_zone {
-        " — another time zone? a timestamp carries none"
-    } else {
-        ""
-    };
-    format!("({} {side} this server{zone})", span(seconds))
+}
+
+impl fmt::Display for ClockNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let side = if self.gap > 0 { "ahead of" } else { "behind" };
+        let seconds = self.gap.unsigned_abs();
+        if seconds == 0 {
+            return f.write_str("(same second as this server)");
+        }
+        // Time zones are whole hours, or 30 or 45 minutes off, and at most 26 hours apart (UTC-12
+        // to UTC+14): a gap within a minute of a multiple of 15 minutes in that range may be one
+        // (or a clock wrong by that much: hence the question mark).
+        let near_zone = (seconds + 60) % (15 * 60) <= 120;
+        let zone = if (14 * 60..=26 * 3600 + 60).contains(&seconds) && near_zone {
+            " — another time zone? a timestamp carries none"
+        } else {
+            ""
+        };
+        write!(f, "({} {side} this server{zone})", Span(seconds))
+    }
 }
 
 /// `3 s`, `2 min 5 s`, `13 h`, `1 h 30 min`, `20425 days`.
-fn span(seconds: u64) -> String {
-    const DAY: u64 = 24 * 3600;
-    if seconds >= 2 * DAY {
-        return format!("{} days", seconds / DAY);
+struct Span(u64);
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const DAY: u64 = 24 * 3600;
+        let seconds = self.0;
+        if seconds >= 2 * DAY {
+            return write!(f, "{} days", seconds / DAY);
+        }
+        let parts = [
+            (seconds / 3600, "h"),
+            (seconds / 60 % 60, "min"),
+            (seconds % 60, "s"),
+        ];
+        let mut gap = "";
+        for (count, unit) in parts.into_iter().filter(|(count, _)| *count > 0) {
+            write!(f, "{gap}{count} {unit}")?;
+            gap = " ";
+        }
+        Ok(())
     }
-    let parts = [
-        (seconds / 3600, "h"),
-        (seconds / 60 % 60, "min"),
-        (seconds % 60, "s"),
-    ];
-    let shown: Vec<String> = parts
-        .iter()
-        .filter(|(count, _)| *count > 0)
-        .map(|(count, unit)| format!("{count} {unit}"))
-        .collect();
-    shown.join(" ")
 }
 
 /// Whether `line` holds more than `limit` characters (counting each invalid byte as one).

@@ -280,17 +280,29 @@ fn every_link_between_pages_lands_on_a_page_and_heading_that_exist() {
     );
 }
 
-/// The book quotes the examples' error messages word for word, so that a reader can search it
-/// for what their terminal says; if `src/explain.rs` changes a message, update the quote.
+/// The book quotes the examples' error messages word for word — in its text, or in the captured
+/// runs it includes (`listings/output/`) — so that a reader can search it for what their terminal
+/// says; if `src/explain.rs` changes a message, update the quote (or capture the runs again).
 #[test]
 fn the_book_quotes_the_real_error_messages() {
     use net_basics::explain::{bind_error, connect_error};
     use std::io::{Error, ErrorKind};
 
-    let book: String = files(&root().join("book/src"), ".md")
+    let pages: Vec<String> = files(&root().join("book/src"), ".md")
         .iter()
         .map(|page| fs::read_to_string(page).expect("readable"))
         .collect();
+    // `{{#include ../../listings/output/NAME.txt:…}}`: the whole captured file counts as shown.
+    let captures = pages.iter().flat_map(|page| {
+        page.match_indices("{{#include ../../listings/output/")
+            .filter_map(|(at, found)| {
+                let rest = &page[at + found.len()..];
+                let name = rest.split([':', '}']).next()?;
+                fs::read_to_string(root().join("listings/output").join(name)).ok()
+            })
+            .collect::<Vec<_>>()
+    });
+    let book: String = pages.iter().cloned().chain(captures).collect();
     let addr = |text: &str| text.parse().expect("a valid socket address literal");
     let quoted = [
         bind_error(
