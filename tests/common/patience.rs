@@ -1,6 +1,7 @@
 //! How long the exercise tests wait for the student's code, and the rule that ties it to the
-//! progress view (`cargo run`, `--watch`, plain `cargo test`). Every exercise test includes this
-//! file (`#[path = "common/patience.rs"]`), so the rule is checked each time they compile.
+//! progress view (`cargo run`, `--watch`, plain `cargo test`). Every exercise test that waits on
+//! the student's code includes this file (`#[path = "common/patience.rs"]`; exercises 1 and 2
+//! only compute, and call it directly), so the rule is checked each time they compile.
 //!
 //! The view stops an exercise's tests as hanging when none of them finishes for
 //! `net_basics_progress::run::TIME_LIMIT`. A test that waits for a wrong answer and then fails
