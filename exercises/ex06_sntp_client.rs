@@ -9,8 +9,11 @@
 //! Check your work with `cargo test --test ex06_sntp_client`; then ask a real server with your
 //! code: `cargo run --example 06_sntp_client --features mine`.
 
-// A stub names its parameters but does not use them yet; delete this line when you are done.
-#![allow(unused_variables)]
+// A stub names its parameters but does not use them yet (and `clock` is `mut` already, for the
+// code you will write), and `ask` does not build its errors yet; delete this line when you are
+// done. Keep the signatures: the tests and example 06 call them as they are (adding or removing
+// `mut` on a parameter is fine).
+#![allow(unused_variables, unused_mut, dead_code)]
 
 use std::io;
 use std::net::UdpSocket;
@@ -158,7 +161,7 @@ pub fn ask(
     socket: &UdpSocket,
     timeout: Duration,
     tries: u32,
-    clock: impl FnMut() -> DateTime<Utc>,
+    mut clock: impl FnMut() -> DateTime<Utc>,
 ) -> Result<Exchange, AskError> {
     // TODO: up to `tries` times: send a request, then receive until the answer comes or `timeout` has passed.
     todo!("exercise 6: implement ask — book chapter 6, 'Lost datagrams: a timeout and a retry'")

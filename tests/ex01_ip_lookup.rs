@@ -237,21 +237,31 @@ fn ipv4_mapped_ipv6_addresses_are_classified_as_their_ipv4_address() {
 #[test]
 fn every_kind_prints_the_name_the_examples_show() {
     let cases = [
-        ("127.0.0.1", "loopback"),
-        ("0.0.0.0", "unspecified"),
-        ("192.168.1.10", "private"),
-        ("100.64.0.1", "shared (carrier-grade NAT)"),
-        ("fe80::1", "link-local"),
-        ("224.0.0.1", "multicast"),
-        ("255.255.255.255", "broadcast"),
-        ("192.0.2.1", "documentation"),
-        ("8.8.8.8", "public"),
+        ("127.0.0.1", IpKind::Loopback, "loopback"),
+        ("0.0.0.0", IpKind::Unspecified, "unspecified"),
+        ("192.168.1.10", IpKind::Private, "private"),
+        ("100.64.0.1", IpKind::Shared, "shared (carrier-grade NAT)"),
+        ("fe80::1", IpKind::LinkLocal, "link-local"),
+        ("224.0.0.1", IpKind::Multicast, "multicast"),
+        ("255.255.255.255", IpKind::Broadcast, "broadcast"),
+        ("192.0.2.1", IpKind::Documentation, "documentation"),
+        ("8.8.8.8", IpKind::Public, "public"),
     ];
-    for (text, expected) in cases {
+    for (text, kind_expected, expected) in cases {
         let ip: IpAddr = text
             .parse()
             .expect("the test table holds valid IP addresses");
         let kind = classify_ip(ip);
+        // The name printed is the kind's: a wrong kind is classify_ip's mistake, not Display's.
+        assert_eq!(
+            kind,
+            kind_expected,
+            "expected classify_ip({ip}) to be {kind_expected:?}, got {kind:?}, so the examples \
+             would print {:?} instead of {expected:?}: the kind is wrong, not its name (the test \
+             of {kind_expected:?} addresses above says which range) — see book chapter 1, 'Kinds \
+             of addresses'",
+            kind.to_string()
+        );
         let shown = kind.to_string();
         assert_eq!(
             shown, expected,

@@ -137,10 +137,12 @@ fn explain_parse(
              (trim first, then check for nothing)"
         }
         (Err(NotANumber(want)), Err(NotANumber(shown))) if want != shown => {
-            "the error holds the text without its surrounding spaces"
+            "your error holds the text as it was given, spaces and all: build the error from \
+             the trimmed text"
         }
         (Err(NotANumber(_)), Ok(_)) if trimmed.contains(' ') => {
-            "only the spaces around the number are dropped; a space inside makes it two numbers"
+            "it dropped the space inside and read the two numbers as one: trim only the ends \
+             (`trim()`), never remove spaces from the middle"
         }
         (Err(NotANumber(_)), Ok(_))
             if trimmed.contains(['.', 'e', 'E'])

@@ -37,8 +37,14 @@ const T1: &str = "2026-11-25 09:50:00";
 const T2: &str = "2026-11-25 09:50:01";
 const T3: &str = "2026-11-25 09:50:02";
 
-/// How long `handle_client` may take on a few bytes before the test gives up on it.
-const PATIENCE: Duration = Duration::from_secs(3);
+// How long the tests wait for `handle_client` (tests/common/patience.rs: well within the
+// progress view's hang limit, so that a wrong answer is shown failing with its message).
+#[path = "common/patience.rs"]
+mod patience;
+
+/// How long `handle_client` may take on a few bytes, and how long a line it must show may take
+/// to appear, before the test gives up on it.
+const PATIENCE: Duration = patience::OUTPUT;
 
 /// Starts every panic message that the fakes raise themselves (so it is not re-explained).
 const OURS: &str = "[test]";
@@ -117,6 +123,12 @@ impl Seen {
     }
 }
 
+/// Stops `handle_client` with the fakes' own message: unwound without the panic hook, so it is
+/// not printed here, and [`run_in_time`] says it once, with what was being done.
+fn ours(message: String) -> ! {
+    panic::resume_unwind(Box::new(message))
+}
+
 fn lock(seen: &Mutex<Seen>) -> std::sync::MutexGuard<'_, Seen> {
     seen.lock().unwrap_or_else(|poison| poison.into_inner())
 }
@@ -140,19 +152,19 @@ struct Connection {
 impl Read for Connection {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.ends == 2 {
-            panic!(
+            ours(format!(
                 "{OURS} handle_client called read again after a read had returned 0 bytes: 0 bytes \
                  is the end of the stream (the client closed the connection), not \"nothing yet\" \
                  — stop reading, write what the decoder still holds, and return the count — see \
                  book chapter 4, 'Reading until the end'"
-            );
+            ));
         }
         if let Some(kind) = self.failed {
-            panic!(
+            ours(format!(
                 "{OURS} handle_client called read again after a read had failed with {kind:?}: \
                  only Interrupted means \"read again\"; any other error is returned, unchanged, \
                  after writing what the decoder still holds — see book chapter 4, 'Errors'"
-            );
+            ));
         }
         {
             let mut seen = lock(&self.seen);
@@ -248,12 +260,12 @@ impl Rule {
 }
 
 const END: Rule = Rule {
-    says: "a read of 0 bytes is the end of the stream: stop reading, write what the decoder \
+    says: "A read of 0 bytes is the end of the stream: stop reading, write what the decoder \
            still holds, and return how many timestamps came",
     section: "Reading until the end",
 };
 const FRAMING: Rule = Rule {
-    says: "push the bytes of every read into a TimestampDecoder and write one line per message it \
+    says: "Push the bytes of every read into a TimestampDecoder and write one line per message it \
            gives back, as the message displays itself (`{message}`) — it decides what is a \
            timestamp and trims, escapes and shortens the rest",
     section: "Framing",
@@ -265,29 +277,29 @@ const BYTE_STREAM: Rule = Rule {
     section: "Framing",
 };
 const NO_DELIMITER: Rule = Rule {
-    says: "the lesson's own Python client sends bare timestamps with no `\\n`; the decoder finds \
+    says: "The lesson's own Python client sends bare timestamps with no `\\n`; the decoder finds \
            them 19 bytes at a time — do not wait for a newline (no `lines()`, no `read_line`)",
     section: "Framing",
 };
 const FLUSH: Rule = Rule {
-    says: "call `out.flush()` after writing the lines of each read (and after the last lines): \
+    says: "Call `out.flush()` after writing the lines of each read (and after the last lines): \
            otherwise they can wait in a buffer while the client is quiet, and the server shows \
            nothing",
     section: "Flushing",
 };
 const NOTHING_LOST: Rule = Rule {
-    says: "nothing received is lost: when the stream ends, or a read fails, first write what the \
+    says: "Nothing received is lost: when the stream ends, or a read fails, first write what the \
            decoder still holds (`decoder.finish()`: a message cut short), then return",
     section: "Errors",
 };
 const ERRORS: Rule = Rule {
-    says: "a read error is returned unchanged, same kind and message, after writing what the \
+    says: "A read error is returned unchanged, same kind and message, after writing what the \
            decoder still holds (a reset, or the server's idle timeout: WouldBlock or TimedOut); \
            only `Interrupted` means \"read again\"",
     section: "Errors",
 };
 const TOO_LONG: Rule = Rule {
-    says: "more than 1 KiB with neither a newline nor a timestamp ends the connection: \
+    says: "More than 1 KiB with neither a newline nor a timestamp ends the connection: \
            `next_message` returns an error, which handle_client returns as an io::Error of kind \
            InvalidData — after writing the lines decoded before it",
     section: "Errors",
@@ -401,11 +413,12 @@ fn run_in_time<T: Send + 'static>(
             if let Some(ours) = said.strip_prefix(OURS) {
                 panic!("for {what}:{ours}");
             }
+            // Its panic was shown above (where in your file, and its message): not again here.
             if said.starts_with("not yet implemented") {
-                panic!("for {what}: handle_client is not written yet ({said})");
+                panic!("for {what}: handle_client is not written yet (its `todo!()`, above)");
             }
             panic!(
-                "for {what}: handle_client panicked: {said}\n\
+                "for {what}: handle_client panicked (above).\n\
                  The rule here: {}.\n\
                  A server must not panic on what a client sends or on a failed read: return \
                  errors with `?` instead of `unwrap`/`expect`.",
@@ -524,8 +537,9 @@ fn explain_lines(pieces: &[Vec<u8>], got: &[String], expected: &[String], rule: 
              see book chapter 4, 'Framing'"
         );
     }
-    if got.iter().any(|line| line.contains("\\0")) {
-        return "a line holds \\0 bytes that the client never sent: push only the bytes the read \
+    // The decoder shows a NUL byte as `\u{0}` (net_basics::time_protocol::escape).
+    if got.iter().any(|line| line.contains("\\u{0}")) {
+        return "a line holds NUL bytes (\\u{0}) that the client never sent: push only the bytes the read \
                 returned, `decoder.push(&buffer[..n])`, not the whole buffer — see book chapter \
                 4, 'Reading until the end'"
             .to_owned();
@@ -894,7 +908,7 @@ fn junk_between_bare_timestamps_loses_no_timestamp() {
     ];
     for (what, stream, expected) in cases {
         let rule = Rule {
-            says: "after bytes that are not a timestamp the decoder resynchronises at the next \
+            says: "After bytes that are not a timestamp the decoder resynchronises at the next \
                    timestamp and reports the junk in between; keep taking messages from it \
                    until it returns None, and never throw its bytes away",
             section: "Framing",
@@ -1147,6 +1161,10 @@ impl Screen {
         let seen = lock(&self.0);
         String::from_utf8_lossy(&seen.written[..seen.flushed]).into_owned()
     }
+    /// What has been written and not flushed yet.
+    fn unflushed(&self) -> String {
+        lock(&self.0).unflushed()
+    }
     /// Waits (at most [`PATIENCE`], and no longer than `running` says the server runs) until
     /// `line` is shown.
     fn wait_for(&self, line: &str, running: impl Fn() -> bool) -> bool {
@@ -1175,7 +1193,7 @@ fn serves_the_lessons_client_over_a_real_connection() {
     let mut client = TcpStream::connect(addr).expect("connect to our own listener");
     let (server_side, _) = listener.accept().expect("accept the queued connection");
     server_side
-        .set_read_timeout(Some(Duration::from_secs(10)))
+        .set_read_timeout(Some(patience::LONGEST))
         .expect("set a read timeout, so a mistake fails instead of hanging");
     client.set_nodelay(true).expect("send each write at once");
     let what = "the lesson's client over a real loopback connection";
@@ -1192,6 +1210,8 @@ fn serves_the_lessons_client_over_a_real_connection() {
         .write_all(T1.as_bytes())
         .expect("the test client can send");
     let shown_at_once = screen.wait_for(&time(T1), || !server.is_finished());
+    // What the screen showed, and what was written but not flushed, when the wait ended.
+    let (shown_then, unflushed_then) = (screen.shown(), screen.unflushed());
     // The rest, the second timestamp in two parts, then the client leaves.
     let _ = client.write_all(b"2026-11-25 ");
     thread::sleep(Duration::from_millis(20));
@@ -1206,10 +1226,10 @@ fn serves_the_lessons_client_over_a_real_connection() {
                 .or_else(|| payload.downcast_ref::<&str>().copied())
                 .unwrap_or("(no message)");
             if said.starts_with("not yet implemented") {
-                panic!("for {what}: handle_client is not written yet ({said})");
+                panic!("for {what}: handle_client is not written yet (its `todo!()`, above)");
             }
             panic!(
-                "for {what}: handle_client panicked: {said}. {} A server must not panic on what a \
+                "for {what}: handle_client panicked (above). {} A server must not panic on what a \
                  client sends: return errors with `?`.",
                 FRAMING.see()
             )
@@ -1221,16 +1241,23 @@ fn serves_the_lessons_client_over_a_real_connection() {
         ),
     };
     drop(client);
-    assert!(
-        shown_at_once,
-        "for {what}: the client sent a bare timestamp (19 bytes, no newline) and stayed \
-         connected, and within {PATIENCE:?} the server showed {:?} instead of {:?}. Do not wait \
-         for a newline or for the end of the stream: push each read's bytes into the decoder at \
-         once, then write and flush what it gives back. {}",
-        screen.shown(),
-        time(T1),
-        NO_DELIMITER.see()
-    );
+    if !shown_at_once {
+        let line = time(T1);
+        let why = if unflushed_then.lines().any(|written| written == line) {
+            format!("It was written to `out` but not flushed. {}", FLUSH.see())
+        } else {
+            format!(
+                "Nothing of it reached `out`: push each read's bytes into the decoder at once, \
+                 then write and flush what it gives back (a `BufWriter` of your own needs its \
+                 flush too). {}",
+                NO_DELIMITER.see()
+            )
+        };
+        panic!(
+            "for {what}: the client sent a bare timestamp (19 bytes, no newline) and stayed \
+             connected; within {PATIENCE:?} the server showed {shown_then:?}, not {line:?}. {why}"
+        );
+    }
     assert_eq!(
         screen.shown(),
         format!("client time: {T1}\nclient time: {T2}\nnot a timestamp: \"hello\"\n"),

@@ -7,9 +7,9 @@
 //! Each call of the exercise runs on its own thread with a time limit: a read that waits for
 //! ever fails in seconds, with the rule it broke.
 
-use std::net::UdpSocket;
+use std::net::{SocketAddr, UdpSocket};
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -35,13 +35,76 @@ const OURS: &str = "see book chapter 6, 'Is this reply ours?'";
 const FORMULA: &str = "see book chapter 6, 'Four timestamps: offset and delay'";
 const LOSS: &str = "see book chapter 6, 'Lost datagrams: a timeout and a retry'";
 
-/// Runs `job` on its own thread for at most `limit`; a panic in it or running too long becomes
-/// a message that says what was being done and which rule applies.
-fn run_in_time<T: Send + 'static>(
+// How long the tests wait for the exercise (tests/common/patience.rs: well within the progress
+// view's hang limit, so that a wrong answer is shown failing with its message).
+#[path = "common/patience.rs"]
+mod patience;
+
+/// One of the exercise's functions, as the messages about a panic or a hang in it speak of it.
+struct Part {
+    /// What to do instead of panicking (the panic itself is shown above the test's message).
+    panics: &'static str,
+    /// Why it might not return.
+    hangs: &'static str,
+    /// The section that teaches it.
+    see: &'static str,
+}
+
+/// The functions that only compute: they wait for nothing.
+const COMPUTES: &str = "it only computes and waits for nothing: a loop that never ends?";
+
+const TO_NTP: Part = Part {
+    panics: "`to_ntp` must give 8 bytes for every time: compute the fraction in u64, \
+             `(nanos << 32) / 1_000_000_000`, which cannot overflow, and keep the low 32 bits of \
+             the seconds (`as u32`: the wrap-around in 2036 is meant)",
+    hangs: COMPUTES,
+    see: TIMESTAMPS,
+};
+const FROM_NTP: Part = Part {
+    panics: "`from_ntp` must give a time for every 8 bytes. `DateTime::from_timestamp(seconds, \
+             nanos)` returns None when `nanos` is 10⁹ or more, and an `unwrap` of it panics: \
+             nanoseconds = fraction × 10⁹ / 2³², computed in u64 and cut (`>> 32`), are always \
+             below 10⁹ (rounding up can reach 10⁹; the fraction itself goes up to 4.29 × 10⁹)",
+    hangs: COMPUTES,
+    see: TIMESTAMPS,
+};
+const REQUEST: Part = Part {
+    panics: "`request` builds 48 bytes from any time: 48 zero bytes, byte 0, and \
+             `to_ntp(transmit)` copied into bytes 40..48",
+    hangs: COMPUTES,
+    see: PACKET,
+};
+const PARSE_REPLY: Part = Part {
+    panics: "Bytes from the network are whatever someone sent: check a datagram's length before \
+             you index into it, and return a `Rejected` instead of panicking",
+    hangs: COMPUTES,
+    see: OURS,
+};
+const FORMULAS: Part = Part {
+    panics: "`offset` and `delay` are `TimeDelta` arithmetic on the four times (`t2 - t1` and so \
+             on), which does not panic for times a few hours apart",
+    hangs: COMPUTES,
+    see: FORMULA,
+};
+const ASK: Part = Part {
+    panics: "`ask` must not panic on what the network does — a lost datagram, one that is not \
+             the answer, a refusal: return an `AskError` instead",
+    hangs: "A `recv` on a UDP socket waits for ever when no datagram comes — and UDP never says \
+            that one was lost. Set a read timeout (`set_read_timeout`) before each `recv`, and \
+            give up after `tries` requests",
+    see: LOSS,
+};
+
+/// Runs `job` on its own thread for at most `limit`: its value, or `None` when it did not return
+/// in time. A panic in it becomes a message that says what was being done and what to do instead
+/// (`part.panics`); the panic itself is shown above it, once.
+fn try_in_time<T: Send + 'static>(
     what: &str,
     limit: Duration,
+    part: &Part,
     job: impl FnOnce() -> T + Send + 'static,
-) -> T {
+) -> Option<T> {
+    let limit = patience::check(limit);
     let (done, finished) = mpsc::channel();
     thread::Builder::new()
         .name("exercise 6".to_owned())
@@ -50,28 +113,41 @@ fn run_in_time<T: Send + 'static>(
         })
         .expect("[test] start a thread for the exercise");
     match finished.recv_timeout(limit) {
-        Ok(Ok(returned)) => returned,
+        Ok(Ok(returned)) => Some(returned),
         Ok(Err(payload)) => {
             let said = payload
                 .downcast_ref::<String>()
                 .map(String::as_str)
                 .or_else(|| payload.downcast_ref::<&str>().copied())
                 .unwrap_or("(no message)");
+            // Its panic was shown above (where in your file, and its message): not again here.
             if said.starts_with("not yet implemented") {
-                panic!("for {what}: this part of exercise 6 is not written yet ({said})");
+                panic!(
+                    "for {what}: this part of exercise 6 is not written yet (its `todo!()`, above)"
+                );
             }
             panic!(
-                "for {what}: your code panicked: {said}\nBytes from the network are whatever \
-                 someone sent: check a datagram's length before you index into it, and return \
-                 errors instead of panicking — see book chapter 6"
+                "for {what}: your code panicked (above). {} — {}",
+                part.panics, part.see
             )
         }
-        Err(_) => panic!(
-            "for {what}: no return within {limit:?}. A `recv` on a UDP socket waits for ever \
-             when no datagram comes — and UDP never says that one was lost. Set a read timeout \
-             (`set_read_timeout`) before each `recv`, and give up after `tries` requests — {LOSS}"
-        ),
+        Err(_) => None,
     }
+}
+
+/// [`try_in_time`], and a message about why `job` might not return, when it does not in time.
+fn run_in_time<T: Send + 'static>(
+    what: &str,
+    limit: Duration,
+    part: &Part,
+    job: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    try_in_time(what, limit, part, job).unwrap_or_else(|| {
+        panic!(
+            "for {what}: no return within {limit:?}: {} — {}",
+            part.hangs, part.see
+        )
+    })
 }
 
 /// 8 bytes as `83 aa 7e 80 | 00 00 00 00` (seconds | fraction).
@@ -135,7 +211,7 @@ fn to_ntp_writes_seconds_since_1900_and_a_binary_fraction_big_endian() {
     for (text, expected) in cases {
         let time = utc(text);
         let what = format!("to_ntp({text})");
-        let got = run_in_time(&what, Duration::from_secs(2), move || to_ntp(time));
+        let got = run_in_time(&what, patience::OUTPUT, &TO_NTP, move || to_ntp(time));
         assert_eq!(
             hex(&got),
             hex(&expected),
@@ -159,7 +235,7 @@ fn to_ntp_keeps_the_nanoseconds_as_a_binary_fraction() {
     ] {
         let time = utc(text);
         let what = format!("to_ntp({text})");
-        let got = run_in_time(&what, Duration::from_secs(2), move || to_ntp(time));
+        let got = run_in_time(&what, patience::OUTPUT, &TO_NTP, move || to_ntp(time));
         let right = ntp_bytes(time);
         let units = |bytes: [u8; 8]| i64::from(u32::from_be_bytes(bytes[4..].try_into().unwrap()));
         assert!(
@@ -223,7 +299,7 @@ fn from_ntp_reads_seconds_since_1900_and_a_binary_fraction() {
     for (bytes, text) in cases {
         let expected = utc(text);
         let what = format!("from_ntp({})", hex(&bytes));
-        let got = run_in_time(&what, Duration::from_secs(2), move || from_ntp(bytes));
+        let got = run_in_time(&what, patience::OUTPUT, &FROM_NTP, move || from_ntp(bytes));
         let hint = diagnose_time(bytes, got, expected);
         assert!(
             close(got, expected),
@@ -244,7 +320,7 @@ fn from_ntp_gives_back_what_was_written_to_the_nanosecond() {
         let time = utc(text);
         let bytes = ntp_bytes(time);
         let what = format!("from_ntp({}), the NTP timestamp of {text}", hex(&bytes));
-        let got = run_in_time(&what, Duration::from_secs(2), move || from_ntp(bytes));
+        let got = run_in_time(&what, patience::OUTPUT, &FROM_NTP, move || from_ntp(bytes));
         assert!(
             close(got, time),
             "for {what}: expected {time} (± 1 ns), got {got}: {} — {TIMESTAMPS}",
@@ -257,7 +333,7 @@ fn from_ntp_gives_back_what_was_written_to_the_nanosecond() {
 fn the_request_is_48_bytes_client_mode_version_4_with_our_transmit_time() {
     let time = utc("2026-11-25T01:50:00.123456789Z");
     let what = format!("request({time})");
-    let got = run_in_time(&what, Duration::from_secs(2), move || request(time));
+    let got = run_in_time(&what, patience::OUTPUT, &REQUEST, move || request(time));
     let first = got[0];
     assert_eq!(
         first,
@@ -307,7 +383,7 @@ fn our_request() -> [u8; 48] {
 
 fn parse(what: &str, datagram: Vec<u8>) -> Result<Reply, Rejected> {
     let request = our_request();
-    run_in_time(what, Duration::from_secs(2), move || {
+    run_in_time(what, patience::OUTPUT, &PARSE_REPLY, move || {
         parse_reply(&datagram, &request)
     })
 }
@@ -495,7 +571,7 @@ fn offset_and_delay_follow_ntps_formulas() {
         ),
     ];
     for (what, exchange, offset, delay) in cases {
-        let got = run_in_time(what, Duration::from_secs(2), move || {
+        let got = run_in_time(what, patience::OUTPUT, &FORMULAS, move || {
             (exchange.offset(), exchange.delay())
         });
         let near = |a: TimeDelta, b: TimeDelta| (a - b).abs() <= TimeDelta::nanoseconds(1);
@@ -544,6 +620,9 @@ fn answer(request: &[u8], n: usize) -> Vec<u8> {
     ntp::reply(request, 3, server_time(2 * n), server_time(2 * n + 1))
 }
 
+/// How much longer than `tries` × `timeout` a test waits for `ask` to return.
+const SLACK: Duration = Duration::from_millis(500);
+
 /// Calls `ask` on a socket connected to `server`, with the fake clock; returns what it returned,
 /// the clock, and how long it took.
 fn ask_fake(
@@ -558,9 +637,9 @@ fn ask_fake(
         .expect("[test] connect to the fake server");
     let clock = FakeClock::default();
     let reading = clock.clone();
-    let limit = timeout * tries + Duration::from_secs(2);
+    let limit = timeout * tries + SLACK;
     let started = Instant::now();
-    let result = run_in_time(what, limit, move || {
+    let result = run_in_time(what, limit, &ASK, move || {
         ask(&socket, timeout, tries, move || reading.read())
     });
     (result, clock, started.elapsed())
@@ -626,7 +705,7 @@ fn assert_answered(
 fn ask_sends_one_request_and_reads_the_answer() {
     let what = "a server that answers at once";
     let server = FakeServer::start(|n, request| vec![answer(request, n)]);
-    let (result, clock, _) = ask_fake(what, &server, Duration::from_secs(2), 3);
+    let (result, clock, _) = ask_fake(what, &server, Duration::from_millis(500), 3);
     let requests = server.requests();
     assert_eq!(
         requests.len(),
@@ -711,7 +790,7 @@ fn ask_waits_past_datagrams_that_are_not_the_answer() {
         datagrams.push(answer(request, n));
         datagrams
     });
-    let (result, clock, _) = ask_fake(what, &server, Duration::from_secs(2), 2);
+    let (result, clock, _) = ask_fake(what, &server, Duration::from_millis(500), 2);
     let requests = server.requests();
     assert_answered(what, result, &clock, &requests, 0, 1);
 
@@ -731,6 +810,118 @@ fn ask_waits_past_datagrams_that_are_not_the_answer() {
              {OURS}"
         ),
     }
+}
+
+/// A server that never answers, but from the first request on sends the client a datagram that is
+/// not the answer (an answer to another request) every `every`, until it is dropped (10 s at
+/// most).
+struct Chatty {
+    addr: SocketAddr,
+    requests: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl Chatty {
+    fn start(every: Duration) -> Chatty {
+        let socket = UdpSocket::bind("127.0.0.1:0").expect("[test] bind a free loopback UDP port");
+        let addr = socket
+            .local_addr()
+            .expect("[test] a bound socket has an address");
+        socket
+            .set_read_timeout(Some(Duration::from_millis(5)))
+            .expect("[test] set a read timeout, so the fake can send and stop");
+        let not_the_answer = answer(&our_request(), 0);
+        let (requests, stop) = (
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(AtomicBool::new(false)),
+        );
+        let (counted, stopped) = (Arc::clone(&requests), Arc::clone(&stop));
+        let thread = thread::spawn(move || {
+            let (started, mut buffer) = (Instant::now(), [0; 2048]);
+            let (mut peer, mut next) = (None, Instant::now());
+            while !stopped.load(Ordering::SeqCst) && started.elapsed() < Duration::from_secs(10) {
+                if let Ok((_, from)) = socket.recv_from(&mut buffer) {
+                    if counted.fetch_add(1, Ordering::SeqCst) == 0 {
+                        next = Instant::now() + every;
+                    }
+                    peer = Some(from);
+                }
+                if let Some(peer) = peer
+                    && Instant::now() >= next
+                {
+                    let _ = socket.send_to(&not_the_answer, peer);
+                    next += every;
+                }
+            }
+        });
+        Chatty {
+            addr,
+            requests,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Chatty {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join(); // within 5 ms: the read timeout
+        }
+    }
+}
+
+#[test]
+fn ask_gives_up_on_time_while_datagrams_that_are_not_the_answer_keep_coming() {
+    let (timeout, tries) = (Duration::from_millis(200), 2);
+    let every = timeout / 2;
+    let what = format!(
+        "a server that never answers but sends a datagram that is not the answer every \
+         {every:?} (timeout = {timeout:?}, tries = {tries})"
+    );
+    let server = Chatty::start(every);
+    let socket = UdpSocket::bind("127.0.0.1:0").expect("[test] bind a loopback UDP socket");
+    socket
+        .connect(server.addr)
+        .expect("[test] connect to the fake server");
+    let clock = FakeClock::default();
+    let limit = timeout * tries + SLACK;
+    let result = try_in_time(&what, limit, &ASK, move || {
+        ask(&socket, timeout, tries, move || clock.read())
+    });
+    let Some(result) = result else {
+        panic!(
+            "for {what}: `ask` did not return within {limit:?}, although it may wait at most \
+             `timeout` after each of its {tries} requests leaves. A read timeout of the whole \
+             `timeout`, set again before each `recv`, starts over with every datagram that is not \
+             the answer: here one comes every {every:?}, so it never runs out, and the request \
+             waits for ever. Give each request one deadline, `Instant::now() + timeout` when it \
+             leaves, and before each `recv` set the read timeout to what is left of it \
+             (`deadline.saturating_duration_since(Instant::now())`; nothing left: that request \
+             got no answer, send the next) — {LOSS}"
+        )
+    };
+    match result {
+        Err(AskError::NoAnswer) => {}
+        Ok(exchange) => panic!(
+            "for {what}: expected Err(NoAnswer), got Ok({exchange:?}): a datagram is the answer \
+             only when `parse_reply` accepts it — {OURS}"
+        ),
+        Err(err) => panic!(
+            "for {what}: expected Err(NoAnswer) after {tries} × {timeout:?}, got Err({err:?}): \
+             skip a datagram that `parse_reply` rejects and wait on, until the request's deadline \
+             — {LOSS}"
+        ),
+    }
+    let sent = server.requests.load(Ordering::SeqCst);
+    assert_eq!(
+        sent, tries as usize,
+        "for {what}: expected exactly {tries} requests, one after each {timeout:?} without an \
+         answer, got {sent}: a datagram that is not the answer does not end the wait for one — \
+         {LOSS}"
+    );
 }
 
 #[test]
@@ -793,8 +984,8 @@ fn ask_returns_the_error_when_nothing_listens() {
         .expect("[test] connect the socket");
     let what = format!("a closed port, 127.0.0.1:{port}");
     let started = Instant::now();
-    let timeout = Duration::from_secs(1);
-    let result = run_in_time(&what, Duration::from_secs(5), move || {
+    let timeout = Duration::from_millis(500);
+    let result = run_in_time(&what, timeout * 3 + SLACK, &ASK, move || {
         ask(&socket, timeout, 3, Utc::now)
     });
     let kind = match &result {
@@ -833,8 +1024,9 @@ fn ask_a_real_ntp_server_chrony() {
     let what = format!("{server} on {addr}, asked with the real clock");
     let socket = UdpSocket::bind("127.0.0.1:0").expect("[test] bind a loopback UDP socket");
     socket.connect(addr).expect("[test] connect the socket");
-    let result = run_in_time(&what, Duration::from_secs(5), move || {
-        ask(&socket, Duration::from_secs(1), 3, Utc::now)
+    let timeout = Duration::from_millis(500);
+    let result = run_in_time(&what, timeout * 3 + SLACK, &ASK, move || {
+        ask(&socket, timeout, 3, Utc::now)
     });
     let exchange = match result {
         Ok(exchange) => exchange,

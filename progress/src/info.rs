@@ -26,6 +26,11 @@ pub struct Exercise {
     /// Hints 1, 2, …, revealed one at a time (`cargo run -- hint N`): the first points the way,
     /// later ones are more concrete.
     pub hints: Vec<Text>,
+    /// For each hint, the function(s) it is about (`hint2_about = "local_ip_for"`, or
+    /// `"classify_port, iana_range"`), where the exercise has several; as long as `hints`.
+    pub hints_about: Vec<Option<String>>,
+    /// What its tests cannot check on every OS, shown under its line once it passes (`note`).
+    pub note: Option<Text>,
     /// The cargo features its tests need (`features = "async"`), none for most: such an exercise
     /// is graded only when they are on, so that no other step builds what they bring.
     pub features: Vec<String>,
@@ -71,10 +76,11 @@ pub fn html(page: &str, zh: bool) -> String {
 
 /// The keys every table has, besides the hints.
 const KEYS: &str = "stem chapter chapter_file topic topic_zh title title_zh";
-/// The optional keys.
-const OPTIONAL: &str = "features";
+/// The optional keys (`note` with its `note_zh`).
+const OPTIONAL: &str = "features note note_zh";
 
-/// `hint3` → `Some((3, false))`, `hint3_zh` → `Some((3, true))`; `None` for any other key.
+/// `hint3` → `Some((3, false))`, `hint3_zh` → `Some((3, true))`; `None` for any other key
+/// (`hint3_about` too).
 fn hint_key(key: &str) -> Option<(usize, bool)> {
     let rest = key.strip_prefix("hint")?;
     let (digits, zh) = rest.strip_suffix("_zh").map_or((rest, false), |digits| (digits, true));
@@ -111,9 +117,11 @@ pub fn parse(text: &str) -> Result<Vec<Exercise>, String> {
             return Err(at("a key before the first `[[exercises]]`".into()));
         };
         let known = KEYS.split(' ').chain(OPTIONAL.split(' ')).any(|known| known == key);
-        if !known && hint_key(key).is_none() {
+        let about = key.strip_suffix("_about").and_then(hint_key).is_some_and(|(_, zh)| !zh);
+        if !known && !about && hint_key(key).is_none() {
             return Err(at(format!(
-                "unknown key `{key}` (known: {KEYS} {OPTIONAL}, and hint1, hint1_zh, hint2, …)"
+                "unknown key `{key}` (known: {KEYS} {OPTIONAL}, and hint1, hint1_zh, \
+                 hint1_about, hint2, …)"
             )));
         } else if table.iter().any(|(seen, _)| *seen == key) {
             return Err(at(format!("`{key}` given twice in one exercise")));
@@ -138,6 +146,17 @@ fn exercise(number: usize, line: usize, table: &[(&str, String)]) -> Result<Exer
         let gap = "hints are numbered from 1 without gaps, each with its _zh";
         text(&format!("hint{n}")).map_err(|error| format!("{error} ({gap})"))
     });
+    let hints: Vec<Text> = hints.collect::<Result<_, _>>()?;
+    if let Some((key, _)) = table.iter().find(|(key, _)| {
+        key.strip_suffix("_about").and_then(hint_key).is_some_and(|(n, _)| n > hints.len())
+    }) {
+        return Err(format!("line {line}: exercise {number} has `{key}` but no such hint"));
+    }
+    let hints_about = (1..=hints.len()).map(|n| find(&format!("hint{n}_about"))).collect();
+    let note = match (find("note"), find("note_zh")) {
+        (None, None) => None,
+        (Some(_), _) | (_, Some(_)) => Some(text("note")?),
+    };
     let exercise = Exercise {
         number,
         stem: get("stem")?,
@@ -145,7 +164,9 @@ fn exercise(number: usize, line: usize, table: &[(&str, String)]) -> Result<Exer
         chapter_file: get("chapter_file")?,
         topic: text("topic")?,
         title: text("title")?,
-        hints: hints.collect::<Result<_, _>>()?,
+        hints,
+        hints_about,
+        note,
         features: find("features")
             .unwrap_or_default()
             .split([' ', ','])
@@ -243,6 +264,17 @@ mod tests {
             "in number order"
         );
         assert_eq!(exercise.features, ["async", "other"]);
+        assert_eq!(exercise.hints_about, [None, None, None], "no function named");
+        assert_eq!(exercise.note, None);
+        let about = format!(
+            "{}hint2 = \"b\"\nhint2_zh = \"乙\"\nhint2_about = \"parse_port\"\n\
+             note = \"Windows\"\nnote_zh = \"视窗\"\n",
+            entry(1)
+        );
+        let exercise = &parse(&about).unwrap()[0];
+        assert_eq!(exercise.hints_about, [None, Some("parse_port".to_string())]);
+        let note = Text { en: "Windows".into(), zh: "视窗".into() };
+        assert_eq!(exercise.note, Some(note), "a note, in both languages");
     }
 
     #[test]
@@ -265,6 +297,9 @@ mod tests {
             (good.replace("chapter = 1", "chapter = 2"), "line 1: exercise 1 must have"),
             (good.replace("ex01_x", "ex1_x"), "must have a stem starting with `ex01_`"),
             (String::new(), "no `[[exercises]]` table"),
+            (format!("{good}hint2_about = \"f\"\n"), "has `hint2_about` but no such hint"),
+            (format!("{good}hint1_zh_about = \"f\"\n"), "unknown key `hint1_zh_about`"),
+            (format!("{good}note = \"n\"\n"), "exercise 1 has no `note_zh`"),
         ];
         for (text, expected) in cases {
             let error =
@@ -317,6 +352,16 @@ mod tests {
             for folder in ["exercises", "solutions", "tests"] {
                 let file = root.join(folder).join(format!("{}.rs", exercise.stem));
                 assert!(file.is_file(), "exercise {}: no {}", exercise.number, file.display());
+            }
+            let stub = read(&root.join(exercise.file())).unwrap_or_default();
+            for about in exercise.hints_about.iter().flatten().flat_map(|list| list.split(',')) {
+                let about = about.trim();
+                assert!(
+                    stub.contains(&format!("fn {about}(")),
+                    "exercise {}: a hint is about `{about}`, which {} does not define",
+                    exercise.number,
+                    exercise.file()
+                );
             }
             let chapter = read(&root.join(&exercise.chapter_file))
                 .unwrap_or_else(|error| panic!("{}: {error}", exercise.chapter_file));

@@ -31,7 +31,7 @@ Options:
       --lang en|zh-CN      the language of the view (default: from LC_ALL, LC_MESSAGES or LANG,
                            Chinese when it starts with `zh`; on Windows, from the system's)
       --time-limit SECONDS how long the tests may run without one of them finishing before they
-                           are stopped as hanging (default 3; building them is not counted)
+                           are stopped as hanging (default 4; building them is not counted)
       --features LIST      also grade the exercises that need these cargo features, such as
                            `async` (building what they bring)
   -h, --help               this text

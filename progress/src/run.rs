@@ -23,8 +23,15 @@ pub enum Outcome {
     /// rustc's first error block, and its `file:line:column`.
     DoesNotCompile { location: Option<String>, error: String },
     /// No test finished for `limit`: the tests were stopped. `unfinished`: the tests still
-    /// running then, in the test file's order; `warnings` as for `Failed`.
-    TimedOut { limit: Duration, unfinished: Vec<String>, warnings: String },
+    /// running then, in the test file's order; `failure`: the first test (in the file's order)
+    /// that had failed by then, with its section of libtest's output (run again on its own:
+    /// libtest prints a failure's message only at the end); `warnings` as for `Failed`.
+    TimedOut {
+        limit: Duration,
+        unfinished: Vec<String>,
+        failure: Option<(String, String)>,
+        warnings: String,
+    },
     /// cargo could not be run, or failed without a compile error (its last lines).
     CouldNotRun(String),
     /// Not graded: its tests need these cargo features, which are off.
@@ -35,9 +42,12 @@ pub enum Outcome {
 /// freshly built program can take seconds where a virus scanner looks at it first (Windows).
 const START_LIMIT: Duration = Duration::from_secs(20);
 
-/// How long the tests may go without one of them finishing, by default: a hang is reported a
-/// few seconds after it starts, and the exercises' tests that pass finish in a second or less.
-pub const TIME_LIMIT: Duration = Duration::from_secs(3);
+/// How long the tests may go without one of them finishing, by default: a hang is reported
+/// within 5 s of its start (issue 17), and the exercises' tests that pass finish in a second or
+/// less. It is at least twice the longest that any exercise test waits for the student's code
+/// (`tests/common/patience.rs` asserts it when the tests compile): a test that gives up on a
+/// wrong answer must be seen failing with its message, not stopped here as a hang.
+pub const TIME_LIMIT: Duration = Duration::from_secs(4);
 
 /// `Ok` when `program` (cargo) runs, and builds for the OS this program runs on; else why not,
 /// in one sentence. A cross build whose tests run under an emulator (the Windows build under
@@ -180,8 +190,23 @@ impl Cargo {
                     .map(str::to_string)
                     .collect();
                 unfinished.sort_by_key(|name| defined_at(&source, name));
+                // libtest prints a failure's message only when every test has ended: run the
+                // first test that failed again, on its own, for it.
+                let mut failed = failed_tests(&printed);
+                failed.sort_by_key(|name| defined_at(&source, name));
+                let failure = match failed.first() {
+                    Some(name) => {
+                        let mut again = Command::new(&executable);
+                        again.args(["--exact", name, "--color", "never"]);
+                        match self.run(again, Some(self.time_limit), cancel)? {
+                            Ran::Exited(_, stdout, _) => first_failure(&stdout, &source),
+                            _ => None,
+                        }
+                    }
+                    None => None,
+                };
                 let limit = self.time_limit;
-                return Some(Outcome::TimedOut { limit, unfinished, warnings });
+                return Some(Outcome::TimedOut { limit, unfinished, failure, warnings });
             }
         };
         let (passed, failed) = counts(&stdout);
@@ -398,6 +423,13 @@ fn finished_tests(stdout: &str) -> Vec<&str> {
     finished.filter(|(_, result)| !result.is_empty()).map(|(name, _)| name).collect()
 }
 
+/// The tests libtest reported as failed: `test NAME ... FAILED`.
+fn failed_tests(stdout: &str) -> Vec<&str> {
+    let finished =
+        stdout.lines().filter_map(|line| line.strip_prefix("test ")?.split_once(" ... "));
+    finished.filter(|(_, result)| *result == "FAILED").map(|(name, _)| name).collect()
+}
+
 /// Where test `name` is defined in the test file (the files go from the simplest rule to the
 /// hardest; libtest sorts by name).
 fn defined_at(source: &str, name: &str) -> usize {
@@ -574,8 +606,13 @@ mod tests {
             ("crashes", "echo 'running 2 tests'; kill -ABRT $$"),
             (
                 "hangs",
-                "case $1 in --list) printf 'a_first: test\\nb_hangs: test\\nc_hangs: test\\n'; exit;; esac\n\
-                 echo 'running 3 tests'; echo 'test a_first ... ok'\n\
+                "case $1 in --list) printf 'a_first: test\\na_fails: test\\nb_hangs: test\\n\
+                 c_hangs: test\\nd_fails: test\\n'; exit;;\n\
+                 --exact) printf -- 'running 1 test\\ntest %s ... FAILED\\n\\nfailures:\\n\\n\
+                 ---- %s stdout ----\\n%s failed first\\n\\nfailures:\\n    %s\\n\\n\
+                 test result: FAILED. 0 passed; 1 failed;\\n' $2 $2 $2 $2; exit 101;; esac\n\
+                 echo 'running 5 tests'; echo 'test a_first ... ok'; echo 'test d_fails ... FAILED'\n\
+                 echo 'test a_fails ... FAILED'\n\
                  sleep 30 & echo $! > hangs.pid; sleep 30",
             ),
         ];
@@ -584,8 +621,8 @@ mod tests {
             std::fs::write(&path, format!("#!/bin/sh\n{script}\n")).unwrap();
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
-        std::fs::write(folder.join("tests/hangs.rs"), "fn c_hangs() {}\nfn b_hangs() {}\n")
-            .unwrap();
+        let hangs_rs = "fn c_hangs() {}\nfn b_hangs() {}\nfn d_fails() {}\nfn a_fails() {}\n";
+        std::fs::write(folder.join("tests/hangs.rs"), hangs_rs).unwrap();
         let limit = Duration::from_millis(500);
         let cargo = Cargo {
             program: folder.join("cargo").into(),
@@ -614,7 +651,9 @@ mod tests {
         assert!(output.contains("running 2 tests") && output.contains("SIGABRT"), "{output}");
         let started = Instant::now();
         let unfinished = vec!["c_hangs".to_string(), "b_hangs".to_string()];
-        let timed_out = Outcome::TimedOut { limit, unfinished, warnings: String::new() };
+        // The failure shown is the first in the file's order of those that ended, run again.
+        let failure = Some(("d_fails".to_string(), "d_fails failed first".to_string()));
+        let timed_out = Outcome::TimedOut { limit, unfinished, failure, warnings: String::new() };
         assert_eq!(check("hangs"), timed_out, "the tests that never finished, in file order");
         assert!(started.elapsed() < Duration::from_secs(5), "killed at the limit, not waited for");
         let background = std::fs::read_to_string(folder.join("hangs.pid")).unwrap();

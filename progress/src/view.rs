@@ -111,7 +111,16 @@ pub fn line(lang: Lang, exercise: &Exercise, outcome: &Outcome, columns: Columns
     };
     let (pad_number, pad_topic, pad_file) =
         (pad(&number, columns.0), pad(topic, columns.1), pad(&file, columns.2));
-    format!("  {mark} {pad_number}{number} {topic}{pad_topic}  {file}{pad_file}  {detail}\n")
+    let mut out =
+        format!("  {mark} {pad_number}{number} {topic}{pad_topic}  {file}{pad_file}  {detail}\n");
+    // Once it passes: what its tests cannot check here (another OS's rule), under its line.
+    if let (Outcome::Passed { .. }, Some(note)) = (outcome, &exercise.note) {
+        let indent = " ".repeat(5 + columns.0);
+        for text in wrap(note.pick(lang), 98 - indent.len()) {
+            out += &format!("{indent}{text}\n");
+        }
+    }
+    out
 }
 
 /// Columns on a terminal: Chinese characters and full-width punctuation take two.
@@ -217,7 +226,7 @@ pub fn details(lang: Lang, exercise: &Exercise, outcome: &Outcome, max: usize) -
             error.as_str(),
             "",
         ),
-        Outcome::TimedOut { limit, unfinished, warnings } => {
+        Outcome::TimedOut { limit, unfinished, failure, warnings } => {
             let names: Vec<String> =
                 unfinished.iter().take(3).map(|name| format!("`{name}`")).collect();
             let more = unfinished.len().saturating_sub(3);
@@ -238,7 +247,19 @@ pub fn details(lang: Lang, exercise: &Exercise, outcome: &Outcome, max: usize) -
                 "\n  `cargo test --test {0}` 会不限时地运行它们。",
                 &[stem],
             );
-            (intro, "", warnings.as_str())
+            // A test that failed before the stop says more than the hang: its message.
+            let (name, output) = match failure {
+                Some((name, output)) => (name.as_str(), output.as_str()),
+                None => ("", ""),
+            };
+            if !name.is_empty() {
+                intro += &lang.say(
+                    "\n  Before the stop, a test failed; the first: {0}",
+                    "\n  停止之前已有测试失败；第一个：{0}",
+                    &[&name],
+                );
+            }
+            (intro, output, warnings.as_str())
         }
         Outcome::CouldNotRun(why) => {
             (lang.say("The tests could not run:", "测试无法运行：", &[]), why.as_str(), "")
@@ -276,17 +297,42 @@ pub fn hints(lang: Lang, exercise: &Exercise, shown: usize) -> String {
     let total = exercise.hints.len();
     let shown = shown.clamp(1, total.max(1));
     let mut out = String::new();
+    // The functions a hint is about, where the exercise has several: "`a`, `b`".
+    let about = |index: usize| {
+        let about = exercise.hints_about.get(index)?.as_deref()?;
+        Some(
+            about
+                .split(',')
+                .map(|name| format!("`{}`", name.trim()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    };
     for (index, hint) in exercise.hints.iter().enumerate().take(shown) {
-        let label = lang.say("Hint {0} of {1}: ", "提示 {0}/{1}：", &[&(index + 1), &total]);
-        let indent = " ".repeat(2 + display_width(&label));
-        let text = wrap(hint.pick(lang), 98 - indent.len()).join(&format!("\n{indent}"));
-        out += &format!("  {label}{text}\n");
+        let label = match about(index) {
+            Some(function) => lang.say(
+                "Hint {0} of {1} ({2}): ",
+                "提示 {0}/{1}（{2}）：",
+                &[&(index + 1), &total, &function],
+            ),
+            None => lang.say("Hint {0} of {1}: ", "提示 {0}/{1}：", &[&(index + 1), &total]),
+        };
+        // Wrapped under its own text; under a long label (the functions'), 4 columns in.
+        let first = 2 + display_width(&label);
+        let indent = " ".repeat(if first > 20 { 4 } else { first });
+        let lines = wrap_from(hint.pick(lang), 98 - first, 98 - indent.len());
+        out += &format!("  {label}{}\n", lines.join(&format!("\n{indent}")));
     }
     if shown < total {
+        // "hint 1" is the exercise's number, not the hint's: say both apart.
+        let which = match about(shown) {
+            Some(function) => lang.say(", about {0}", "，关于 {0}", &[&function]),
+            None => String::new(),
+        };
         out += &lang.say(
-            "  The next hint: cargo run -- hint {0}\n",
-            "  下一条提示：cargo run -- hint {0}\n",
-            &[&exercise.number],
+            "  Next hint ({0} of {1}{2}) for exercise {3}: `cargo run -- hint {3}`\n",
+            "  练习 {3} 的下一条提示（{0}/{1}{2}）：`cargo run -- hint {3}`\n",
+            &[&(shown + 1), &total, &which, &exercise.number],
         );
     }
     out
@@ -325,7 +371,13 @@ pub fn watching(lang: Lang, finished_in: Option<f32>) -> String {
 /// `text` in lines of at most `width` columns, broken at spaces, or between two Chinese
 /// characters (Chinese has no spaces between words).
 fn wrap(text: &str, width: usize) -> Vec<String> {
-    fn place(word: &mut String, lines: &mut Vec<String>, width: usize) {
+    wrap_from(text, width, width)
+}
+
+/// [`wrap`], with a first line of `first` columns and the others of `width`.
+fn wrap_from(text: &str, first: usize, width: usize) -> Vec<String> {
+    let place = |word: &mut String, lines: &mut Vec<String>| {
+        let width = if lines.len() == 1 { first } else { width };
         let line = lines.last_mut().expect("never empty");
         if !line.is_empty() && display_width(line) + display_width(word) > width {
             lines.push(word.trim_start().to_string());
@@ -333,15 +385,17 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
             line.push_str(if line.is_empty() { word.trim_start() } else { word });
         }
         word.clear();
-    }
+    };
     let (mut lines, mut word) = (vec![String::new()], String::new());
     for c in text.chars() {
-        if c == ' ' || display_width(c.encode_utf8(&mut [0; 4])) == 2 {
-            place(&mut word, &mut lines, width);
+        // A line may break before a Chinese character, but not before its closing punctuation.
+        let wide = display_width(c.encode_utf8(&mut [0; 4])) == 2;
+        if c == ' ' || wide && !"。，、；：）」』！？".contains(c) {
+            place(&mut word, &mut lines);
         }
         word.push(c);
     }
-    place(&mut word, &mut lines, width);
+    place(&mut word, &mut lines);
     lines
 }
 
@@ -363,6 +417,8 @@ mod tests {
                 text("Parse into an `i64` first.", "先解析成 `i64`。"),
                 text("Then `match` on ranges.", "然后对范围做 `match`。"),
             ],
+            hints_about: vec![None, None],
+            note: None,
             features: Vec::new(),
         }
     }
@@ -422,6 +478,7 @@ mod tests {
         let timed_out = Outcome::TimedOut {
             limit: Duration::from_secs(3),
             unfinished: Vec::new(),
+            failure: None,
             warnings: String::new(),
         };
         let broken = Outcome::DoesNotCompile { location: None, error: String::new() };
@@ -466,7 +523,8 @@ mod tests {
             "\n1/2 done\n\nNext: exercise 2, ports — exercises/ex02_ports.rs\n",
             "  2 of 3 tests fail; the first: parse_rejects_words\n",
             "    \"http\" is not a port — see book chapter 2\n",
-            "\n  Hint 1 of 2: Parse into an `i64` first.\n  The next hint: cargo run -- hint 2\n",
+            "\n  Hint 1 of 2: Parse into an `i64` first.\n  \
+             Next hint (2 of 2) for exercise 2: `cargo run -- hint 2`\n",
             "  Read: book chapter 2, \"Ports\" — book/src/02-the-page.md\n",
             "(built: book/book/02-the-page.html)",
             "  Check it alone: cargo test --test ex02_ports\n",
@@ -506,6 +564,7 @@ mod tests {
         let hang = Outcome::TimedOut {
             limit: Duration::from_secs(3),
             unfinished: vec!["a".into(), "b".into(), "c".into(), "d".into()],
+            failure: None,
             warnings: "exercises/ex02_ports.rs:9:5: warning: unused return value of `strip_prefix`"
                 .into(),
         };
@@ -524,11 +583,38 @@ mod tests {
                 && zh.contains("rustc 对你的代码给出的警告"),
             "{zh}"
         );
+        assert!(!en.contains("Before the stop"), "no failure, no heading:\n{en}");
         let Outcome::TimedOut { limit, unfinished, .. } = hang else { unreachable!() };
-        let quiet = Outcome::TimedOut { limit, unfinished, warnings: String::new() };
+        let quiet = Outcome::TimedOut { limit, unfinished, failure: None, warnings: String::new() };
         assert!(
             !details(Lang::En, &two, &quiet, 16).contains("warnings"),
             "no warnings, no heading"
+        );
+        // A test that failed before the stop: its message is shown, after the hang.
+        let failure = Some((
+            "flushes_each_line".to_string(),
+            "thread 'flushes_each_line' panicked at tests/ex02_ports.rs:9:5:\n\
+             \"2026-11-25 09:50:00\" was written but not flushed"
+                .to_string(),
+        ));
+        let both = Outcome::TimedOut {
+            limit: Duration::from_secs(4),
+            unfinished: vec!["a".into()],
+            failure,
+            warnings: String::new(),
+        };
+        let en = details(Lang::En, &two, &both, 16);
+        assert!(
+            en.contains(
+                "runs them without a limit.\n  Before the stop, a test failed; the first: \
+                 flushes_each_line\n    thread 'flushes_each_line' panicked at \
+                 tests/ex02_ports.rs:9:5:\n    \"2026-11-25 09:50:00\" was written but not flushed\n"
+            ),
+            "{en}"
+        );
+        assert!(
+            details(Lang::Zh, &two, &both, 16)
+                .contains("停止之前已有测试失败；第一个：flushes_each_line")
         );
     }
 
@@ -539,7 +625,8 @@ mod tests {
         assert_eq!(
             first,
             "Exercise 2, ports — exercises/ex02_ports.rs\n\n  Hint 1 of 2: Parse into an `i64` first.\n  \
-             The next hint: cargo run -- hint 2\n  Read: book chapter 2 — book/book/02-ports.html\n"
+             Next hint (2 of 2) for exercise 2: `cargo run -- hint 2`\n  \
+             Read: book chapter 2 — book/book/02-ports.html\n"
         );
         let last = hint_page(Lang::Zh, &two, 2, "book/src/02-ports.md");
         assert_eq!(
@@ -571,10 +658,47 @@ mod tests {
     }
 
     #[test]
+    fn hints_name_their_function_and_a_passed_exercise_shows_its_note() {
+        let about = Exercise {
+            hints_about: vec![None, Some("iana_range, parse_port".into())],
+            note: Some(Text { en: "On Windows, X.".into(), zh: "在 Windows 上，X。".into() }),
+            ..exercise(2)
+        };
+        let en = hints(Lang::En, &about, 1);
+        assert_eq!(
+            en,
+            "  Hint 1 of 2: Parse into an `i64` first.\n  \
+             Next hint (2 of 2, about `iana_range`, `parse_port`) for exercise 2: `cargo run -- hint 2`\n"
+        );
+        assert!(
+            hints(Lang::En, &about, 2)
+                .contains("\n  Hint 2 of 2 (`iana_range`, `parse_port`): Then")
+        );
+        let zh = hints(Lang::Zh, &about, 1);
+        assert!(zh.contains(
+            "  练习 2 的下一条提示（2/2，关于 `iana_range`, `parse_port`）：`cargo run -- hint 2`\n"
+        ));
+        assert!(
+            hints(Lang::Zh, &about, 2).contains("  提示 2/2（`iana_range`, `parse_port`）：然后")
+        );
+        let columns = columns(Lang::En, std::slice::from_ref(&about));
+        let passed = line(Lang::En, &about, &Outcome::Passed { tests: 3 }, columns);
+        assert!(passed.ends_with("(3 tests pass)\n      On Windows, X.\n"), "{passed:?}");
+        let broken = Outcome::DoesNotCompile { location: None, error: String::new() };
+        assert!(
+            !line(Lang::En, &about, &broken, columns).contains("Windows"),
+            "only once it passes"
+        );
+        let zh = line(Lang::Zh, &about, &Outcome::Passed { tests: 3 }, columns);
+        assert!(zh.ends_with("\n      在 Windows 上，X。\n"), "{zh:?}");
+    }
+
+    #[test]
     fn hints_wrap_at_spaces_or_between_chinese_characters() {
         assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
         assert_eq!(wrap("端口端口端口", 8), ["端口端口", "端口"]);
         assert_eq!(wrap("用 `u16` 解析", 8), ["用 `u16`", "解析"]);
+        assert_eq!(wrap("端口端口。端口", 8), ["端口端", "口。端口"], "no line starts with 。");
         let long = "word ".repeat(40);
         assert!(wrap(&long, 20).iter().all(|line| display_width(line) <= 20));
     }

@@ -14,6 +14,21 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+// How long the exercise tests wait for the student's code: well within the hang limit.
+#[path = "../../tests/common/patience.rs"]
+mod patience;
+
+/// The exercise tests give up on a wrong answer, with their message, well before the view stops
+/// them as hanging (tests/common/patience.rs asserts it when it compiles, here too); and a real
+/// hang is still reported within 5 s (issue 17).
+#[test]
+fn the_exercise_tests_give_up_well_within_the_hang_limit() {
+    use net_basics_progress::run::TIME_LIMIT;
+    assert!(patience::OUTPUT <= patience::LONGEST && patience::LONGEST * 2 <= TIME_LIMIT);
+    assert!(TIME_LIMIT <= Duration::from_millis(4500), "a hang reported within 5 s");
+    assert_eq!(patience::check(patience::LONGEST), patience::LONGEST);
+}
+
 fn net_basics() -> Command {
     Command::new(env!("CARGO_BIN_EXE_net-basics"))
 }
@@ -27,7 +42,10 @@ fn help_documents_the_modes_the_languages_and_the_exit_status() {
     let output = net_basics().arg("--help").output().expect("the binary runs");
     let help = text(&output.stdout);
     assert!(output.status.success(), "--help exits 0");
+    let limit = net_basics_progress::run::TIME_LIMIT.as_secs();
+    let default = format!("(default {limit};");
     for wanted in [
+        default.as_str(),
         "--watch",
         "--lang en|zh-CN",
         "LANG",
@@ -142,7 +160,11 @@ fn hint_n_reveals_one_more_hint_each_time_in_both_languages() {
     let first = hint(&["hint", "2"], "C.UTF-8");
     assert!(first.starts_with("Exercise 2, topic 2 — exercises/ex02_x.rs\n\n"), "{first}");
     assert!(
-        first.contains("  Hint 1 of 3: Look at the table.\n  The next hint: cargo run -- hint 2\n")
+        first.contains(
+            "  Hint 1 of 3: Look at the table.\n  \
+             Next hint (2 of 3) for exercise 2: `cargo run -- hint 2`\n"
+        ),
+        "{first}"
     );
     assert!(!first.contains("Hint 2"), "one hint at a time:\n{first}");
     assert!(
@@ -152,7 +174,8 @@ fn hint_n_reveals_one_more_hint_each_time_in_both_languages() {
     let second = hint(&["hint", "2"], "zh_CN.UTF-8");
     assert!(
         second.contains(
-            "  提示 1/3：看看那张表。\n  提示 2/3：用 match。\n  下一条提示：cargo run -- hint 2\n"
+            "  提示 1/3：看看那张表。\n  提示 2/3：用 match。\n  \
+             练习 2 的下一条提示（3/3）：`cargo run -- hint 2`\n"
         ),
         "{second}"
     );
@@ -335,12 +358,31 @@ fn a_scratch_copy_as_a_student_changes_it() {
     assert_has(&stdout, &format!("\n{n}/{n} done\n"), "with the solutions, every exercise passes");
     assert_has(&stdout, "Every exercise passes.", "the congratulations");
 
+    // A forgotten flush in exercise 4 (issue 17's student): its tests fail, each with its own
+    // message, within the tests' patience — not stopped as a hang, which would hide why.
+    let forgets_flush =
+        fs::read_to_string(copy.root.join("tools/wrong-answers/ex04/forgets_flush.rs"));
+    copy.write("exercises/ex04_time_server.rs", &forgets_flush.expect("the corpus has it"));
+    let started = Instant::now();
+    let (stdout, _) = copy.run(&[], &[]);
+    assert_line(&stdout, "✘ 4 the time server", "exercises/ex04_time_server.rs", "tests pass)");
+    assert_has(&stdout, "written to `out` but not flushed", "the message that names the mistake");
+    assert!(!stdout.contains("stopped"), "a failing test is no hang:\n{stdout}");
+    println!("a forgotten flush, graded in {:?}", started.elapsed());
+    copy.write("exercises/ex04_time_server.rs", &copy.solution("ex04_time_server"));
+
     // A loop that never ends in exercise 2, after a result it ignores (rustc warns): stopped
     // when no test finished for the limit, with the tests still running and the warning.
+    // And parse_port refuses "0": its tests fail before the stop, and the first failure is shown.
     let looping = copy.solution("ex02_port_ranges").replace(
         "pub fn classify_port(port: u16) -> PortClass {",
         "pub fn classify_port(port: u16) -> PortClass {\n    \"80\".strip_prefix('8');\n    \
          loop {\n        std::hint::spin_loop();\n    }",
+    );
+    let looping = looping.replace(
+        "pub fn parse_port(text: &str) -> Result<u16, PortError> {",
+        "pub fn parse_port(text: &str) -> Result<u16, PortError> {\n    if text == \"0\" {\n        \
+         return Err(PortError::Empty);\n    }",
     );
     copy.write("exercises/ex02_port_ranges.rs", &looping);
     let (stdout, _) = copy.run(&["--time-limit", "2"], &[]);
@@ -353,6 +395,13 @@ fn a_scratch_copy_as_a_student_changes_it() {
     assert_has(&stdout, "Still running: `classify_port_splits_at_1024`", "which test hangs");
     assert_has(&stdout, "rustc's warnings about your code", "the warnings are shown for a hang");
     assert_has(&stdout, "strip_prefix", "the warning that was the cause");
+    assert_has(
+        &stdout,
+        "Before the stop, a test failed; the first: parse_port_reads_every_valid_port\n    \
+         thread 'parse_port_reads_every_valid_port'",
+        "the first failure among the tests that finished, with its message",
+    );
+    assert_has(&stdout, "expected Ok(0) for \"0\", got Err(Empty)", "that failure's message");
     assert_has(&stdout, &format!("\n{}/{n} done\n", n - 1), "the others are graded");
     assert_no_process_left_in(&copy.target);
 

@@ -21,6 +21,11 @@
 #   cargo test --test ex04_time_server          # then: git checkout exercises/
 #
 # VERBOSE=1 also prints the message of the first failing test (what `cargo run` would show).
+#
+# The progress view (`cargo run`) stops an exercise's tests as hanging when none of them finishes
+# for its TIME_LIMIT (progress/src/run.rs), and then shows no test's message. So every answer's
+# tests, wrong or right, must never stay silent (no test finishing) for more than 3/4 of that
+# limit: tests/common/patience.rs keeps each test's waits within half of it.
 # Exit status 0 when every answer is judged as expected, 1 otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -67,10 +72,25 @@ first_failure() {
     grep -m 1 -A 3 'panicked at' "$2" || tail -n 5 "$2"
 }
 
+# The view's hang limit, in seconds, and the longest silence allowed here: 3/4 of it, in ms.
+hang_limit=$(sed -nE 's/^pub const TIME_LIMIT: Duration = Duration::from_secs\(([0-9]+)\);.*/\1/p' progress/src/run.rs)
+[[ -n $hang_limit ]] || { echo "wrong_answers: no TIME_LIMIT in progress/src/run.rs" >&2; exit 2; }
+longest_silence=$((hang_limit * 750))
+
+# The longest time, in ms, between two tests finishing (or the start and the first), from a log
+# whose lines are "SECONDS<TAB>line" (libtest prints `test NAME ... ok` as each test ends).
+longest_gap() {
+    awk -F '\t' '$2 ~ /^running [0-9]+ tests?$/ { last = $1; next }
+        $2 ~ /^test .* \.\.\. (ok|FAILED|ignored)/ && last != "" {
+            gap = ($1 - last) * 1000; if (gap > most) most = gap; last = $1 }
+        END { printf "%d\n", most }' "$1"
+}
+
 started=$(date +%s)
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-wrong=0 caught=0 right=0 accepted=0 problems=()
+stamps=$(mktemp)
+trap 'rm -f "$log" "$stamps"' EXIT
+wrong=0 caught=0 right=0 accepted=0 problems=() most_silent=0 most_silent_name=
 for file in "${files[@]}"; do
     exercise=$(basename "$(dirname "$file")")
     name="$exercise/$(basename "$file" .rs)"
@@ -105,9 +125,20 @@ $(grep -m 1 -A 6 -E '^error' "$log" || tail -n 8 "$log")")
     exe=$(sed -nE 's/.*Executable .*\((.*)\)$/\1/p' "$log" | tail -n 1)
     [[ -n $exe ]] || { problems+=("$name: cargo did not name the test program it built"); continue; }
     t0=$(date +%s%N)
-    status=0
-    (cd "$crate" && timeout "$TEST_TIMEOUT" "$exe") >"$log" 2>&1 || status=$?
+    # Each line into $log as it is, and into $stamps with the time it came.
+    (cd "$crate" && timeout "$TEST_TIMEOUT" "$exe" 2>&1) |
+        while IFS= read -r line || [[ -n $line ]]; do
+            printf '%s\n' "$line" >&3
+            printf '%s\t%s\n' "$EPOCHREALTIME" "$line"
+        done 3>"$log" >"$stamps" && status=0 || status=${PIPESTATUS[0]}
     elapsed=$((($(date +%s%N) - t0) / 1000000))
+    silence=$(longest_gap "$stamps")
+    ((silence <= most_silent)) || { most_silent=$silence; most_silent_name=$name; }
+    if ((status != 124 && silence > longest_silence)); then
+        problems+=("$name: no test finished for ${silence} ms, and the progress view calls ${hang_limit} s of that a hang (showing no message): keep each test's waits within tests/common/patience.rs")
+        echo "  ✘ $name: silent for ${silence} ms"
+        continue
+    fi
     if [[ $kind == right ]]; then
         if ((status == 0)); then
             accepted=$((accepted + 1))
@@ -131,7 +162,8 @@ $(grep -m 3 -A 4 -E "panicked at|^test result" "$log" || tail -n 5 "$log")")
             caught=$((caught + 1))
             echo "  ✔ $name: caught, says \"$fragment\" (${elapsed} ms)"
             if [[ ${VERBOSE:-0} == 1 ]]; then
-                awk '/panicked at/ { on = 1; next } on && /^(stack backtrace:|note: )/ { exit } on' <<<"$first" |
+                # Every panic of the section: the student's own (shown once), then the test's.
+                awk '/panicked at/ { on = 1; next } /^(stack backtrace:|note: )/ { on = 0 } on' <<<"$first" |
                     fold -s -w 110 | sed 's/^/        /'
             fi
         else
@@ -145,6 +177,7 @@ done
 echo
 echo "wrong answers: $caught of $wrong caught with the message that names the mistake"
 echo "right answers: $accepted of $right accepted"
+echo "the longest that no test finished: ${most_silent} ms ($most_silent_name; the progress view calls ${hang_limit} s a hang)"
 echo "in $(($(date +%s) - started)) s"
 if ((${#problems[@]})); then
     echo

@@ -1,4 +1,4 @@
-// wrong: the errors hold the text with its spaces. expect: "the error holds the text without its surrounding spaces"
+// wrong: the errors hold the text with its spaces. expect: "build the error from the trimmed text"
 //! Exercise 2, as a student might write it (tools/wrong-answers; see tools/scripts/wrong_answers.sh).
 
 use std::fmt;

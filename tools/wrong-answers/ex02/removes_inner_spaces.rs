@@ -1,4 +1,4 @@
-// wrong: a lenient parser that drops every space, so "8 0" is 80. expect: "a space inside makes it two numbers"
+// wrong: a lenient parser that drops every space, so "8 0" is 80. expect: "dropped the space inside and read the two numbers as one"
 //! Exercise 2, as a student might write it (tools/wrong-answers; see tools/scripts/wrong_answers.sh).
 
 use std::fmt;
