@@ -103,12 +103,12 @@ fn run(args: &Args) -> Result<(), String> {
         "{lost}the server's clock: {} (stratum {}), as its reply left\nthis machine's:     {}, \
          as the reply arrived\nround trip:         {:.6} s on the network\noffset:             \
          {:+.6} s: how far this machine's clock is behind the server's\n                    \
-         (exact if the request and the reply took equally long: their times cancel out)",
+         (± half the round trip; exact only if both ways took equally long)",
         time(exchange.t3),
         exchange.stratum,
         time(exchange.t4),
         exchange.delay().as_seconds_f64(),
-        exchange.offset().as_seconds_f64(),
+        (exchange.offset().as_seconds_f64() * 1e6).round() / 1e6 + 0.0, // never "-0.000000"
     ))
 }
 

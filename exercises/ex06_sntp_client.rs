@@ -117,7 +117,8 @@ pub struct Exchange {
 impl Exchange {
     /// How far our clock is behind the server's: `((t2 − t1) + (t3 − t4)) / 2`, positive when
     /// the server's clock is ahead. When the request and the reply take equally long on the
-    /// network, that time cancels out, and this is exact.
+    /// network, that time cancels out; otherwise the true offset is within ± half the
+    /// round trip (`delay`) of this (RFC 5905, section 10).
     pub fn offset(&self) -> TimeDelta {
         // TODO: NTP's offset formula.
         todo!("exercise 6: implement offset — book chapter 6, 'Four timestamps: offset and delay'")
