@@ -56,8 +56,9 @@ fn a_datagram_bigger_than_the_buffer_is_not_kept_for_the_next_receive() {
 
     let mut small = [0; 7];
     let first = receiver.recv(&mut small);
-    // Unix returns what fitted and throws the rest away (`man 7 udp`); Windows reports an error
-    // instead (WSAEMSGSIZE). Either way, the rest of the datagram is not kept.
+    // Unix returns what fitted and throws the rest away (`man 7 udp`); Windows fills the buffer
+    // too, but reports an error (WSAEMSGSIZE, Microsoft Learn's `recv`). Either way, the rest of
+    // the datagram is not kept.
     if cfg!(unix) {
         assert_eq!(first.ok(), Some(7), "the buffer is filled");
         assert_eq!(&small, b"Hello, ", "with the start of the datagram");

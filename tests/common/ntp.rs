@@ -176,11 +176,19 @@ fn chrony_conf(port: u16, dir: &Path) -> String {
 }
 
 /// Where chronyd is: on the PATH, or in the sbin folders that a normal user's PATH may lack
-/// (MacPorts installs it into /opt/local/sbin).
+/// (MacPorts installs it into /opt/local/sbin, Homebrew into /opt/homebrew/sbin on Apple
+/// silicon and /usr/local/sbin on Intel Macs).
 fn find_chronyd() -> Option<PathBuf> {
     let name = format!("chronyd{}", std::env::consts::EXE_SUFFIX);
     let path = std::env::var_os("PATH").unwrap_or_default();
-    let sbin = ["/usr/sbin", "/usr/local/sbin", "/sbin", "/opt/local/sbin"].map(PathBuf::from);
+    let sbin = [
+        "/usr/sbin",
+        "/usr/local/sbin",
+        "/sbin",
+        "/opt/local/sbin",
+        "/opt/homebrew/sbin",
+    ]
+    .map(PathBuf::from);
     std::env::split_paths(&path)
         .chain(sbin)
         .map(|dir| dir.join(&name))
@@ -215,8 +223,8 @@ impl Chrony {
     /// sentence: why chronyd could not serve.
     pub fn start() -> Result<Chrony, String> {
         let chronyd = find_chronyd().ok_or_else(|| {
-            "chronyd was not found (on the PATH, /usr/sbin, /usr/local/sbin, /sbin or \
-             /opt/local/sbin)"
+            "chronyd was not found (on the PATH, /usr/sbin, /usr/local/sbin, /sbin, \
+             /opt/local/sbin or /opt/homebrew/sbin)"
                 .to_owned()
         })?;
         static STARTED: AtomicUsize = AtomicUsize::new(0);
@@ -333,7 +341,7 @@ pub fn chrony_for(target: &str, test: &str) -> Option<Chrony> {
 
 /// How to test against chrony on `os` (a value of `std::env::consts::OS`) after `target` ran
 /// without it. chrony runs on Linux, the BSDs and macOS, not on Windows (its README, "What will
-/// chrony run on?"); on macOS MacPorts packages it (port `chrony`, sysutils/chrony).
+/// chrony run on?"); on macOS Homebrew (formula `chrony`) and MacPorts (port `chrony`) package it.
 pub fn getting_chrony(os: &str, target: &str) -> String {
     let again = format!("and run `cargo test --test {target}` again");
     match os {
@@ -342,7 +350,8 @@ pub fn getting_chrony(os: &str, target: &str) -> String {
                       Linux)"
             .to_owned(),
         "macos" => format!(
-            "to test against chrony too, install it (MacPorts: sudo port install chrony) {again}"
+            "to test against chrony too, install it (Homebrew: brew install chrony; MacPorts: \
+             sudo port install chrony) {again}"
         ),
         _ => format!(
             "to test against chrony too, install it (Debian, Ubuntu: sudo apt-get install \
