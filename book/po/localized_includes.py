@@ -19,10 +19,16 @@ range after the name (`:anchor`, `:2:5`) is kept. It runs before mdBook's `links
 which then includes the file. The English edition, the .pot (extracted in English) and any
 include without a translated copy are left exactly as they are.
 
+Columns: a Han character or a full-width punctuation mark (，：（）) takes two columns of a
+diagram; a character that fonts draw one or two columns wide (“ ” … — ①) is reported by a WARN
+line. The zh-CN edition's text blocks use a font in which this holds (book/theme/custom.css).
+
 Out of date: DIR/<language>/SOURCES.sha256 records, in `sha256sum` format, the English file that
 each translated copy was made from. When the English file has changed since, the build prints a
 WARN line (which build-editions.sh and CI treat as a failure) until the copy is updated and its line
-in SOURCES.sha256 is renewed:  (cd book/src/diagrams && sha256sum NAME…) > …/zh-CN/SOURCES.sha256
+in SOURCES.sha256 is renewed:
+
+    (cd book/src/diagrams && sha256sum handshake.txt lifecycle.txt tcp-connection.txt time-flow.txt > zh-CN/SOURCES.sha256)
 
 Wired in book/book.toml; see book/po/README.md.
 """
@@ -31,6 +37,7 @@ import json
 import os
 import re
 import sys
+import unicodedata
 
 # {{#include path}} / {{#include path:anchor}} / {{#include path:2:5}}, not escaped as \{{#include …}}.
 INCLUDE = re.compile(r"(?<!\\)\{\{#include\s+([^}\s:]+)([^}\s]*)\s*\}\}")
@@ -62,6 +69,13 @@ def recorded_sums(folder, cache):
     return cache[folder]
 
 
+def ambiguous_width(path):
+    """The characters of a file that East Asian fonts draw one or two columns wide (Unicode's
+    East_Asian_Width "A", such as “ ” … — ①): a diagram's columns cannot rely on them."""
+    with open(path, encoding="utf-8") as f:
+        return sorted({ch for ch in f.read() if unicodedata.east_asian_width(ch) == "A"})
+
+
 def sha256(path):
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
@@ -82,6 +96,10 @@ def localize(content, chapter_dir, language, cache):
         elif os.path.isfile(english) and sha256(english) != recorded:
             warn(f"{path} changed since {translated} was translated from it: update the translation, "
                  f"then its line in {os.path.join(folder, language, SUMS)}")
+        ambiguous = ambiguous_width(os.path.join(chapter_dir, translated))
+        if ambiguous:
+            warn(f"{translated} has {' '.join(ambiguous)}: one column wide in some fonts, two in "
+                 f"others, so the columns after it move; use ASCII (\", ..., -) or a full-width form")
         return "{{#include " + translated + rest + "}}"
 
     return INCLUDE.sub(replace, content)
