@@ -178,6 +178,23 @@ mod tests {
         (client, server)
     }
 
+    /// `refuse(server, "server busy: full\n", 5 s)` on a thread of its own.
+    fn refuse_on_a_thread(server: TcpStream) -> std::thread::JoinHandle<()> {
+        std::thread::spawn(move || refuse(&server, "server busy: full\n", Duration::from_secs(5)))
+    }
+
+    /// What the refused `client` reads until the end of the stream (at most 10 s).
+    fn told(client: &mut TcpStream) -> String {
+        let mut told = String::new();
+        client
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("a read timeout");
+        client
+            .read_to_string(&mut told)
+            .expect("an orderly end of stream (FIN), not a reset, after the line");
+        told
+    }
+
     #[test]
     fn a_refused_client_reads_the_line_then_an_orderly_end_of_stream() {
         let (mut client, server) = pair();
@@ -186,17 +203,8 @@ mod tests {
             .expect("send before the refusal");
         // Wait until our timestamp has reached the server: the case that would end in a reset.
         while server.peek(&mut [0u8; 1]).expect("peek") == 0 {}
-        let refusing = std::thread::spawn(move || {
-            refuse(&server, "server busy: full\n", Duration::from_secs(5))
-        });
-        let mut told = String::new();
-        client
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("a read timeout");
-        client
-            .read_to_string(&mut told)
-            .expect("an orderly end of stream (FIN), not a reset, after the line");
-        assert_eq!(told, "server busy: full\n");
+        let refusing = refuse_on_a_thread(server);
+        assert_eq!(told(&mut client), "server busy: full\n");
         // A client that writes once more before it notices: the refusing side still reads (and
         // throws away), so that write brings no reset either.
         client
@@ -221,18 +229,9 @@ mod tests {
             .set_nonblocking(true)
             .expect("non-blocking, as tokio's sockets are");
         client.write_all(b"2026-12-06 10:00:00\n").expect("send");
-        let refusing = std::thread::spawn(move || {
-            refuse(&server, "server busy: full\n", Duration::from_secs(5))
-        });
+        let refusing = refuse_on_a_thread(server);
         std::thread::sleep(Duration::from_millis(50)); // the refusal reads, and waits for us
-        let mut told = String::new();
-        client
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("a read timeout");
-        client
-            .read_to_string(&mut told)
-            .expect("an orderly end of stream (FIN), not a reset, after the line");
-        assert_eq!(told, "server busy: full\n");
+        assert_eq!(told(&mut client), "server busy: full\n");
         assert!(!refusing.is_finished(), "it waits for our end of stream");
         drop(client);
         refusing.join().expect("refuse returns");
