@@ -21,7 +21,6 @@
 //!
 //! For a class: `-- 0.0.0.0:8000` listens on every address and names those students can use.
 
-use std::io::ErrorKind::{InvalidData, TimedOut, WouldBlock};
 use std::io::{self, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::panic::{self, AssertUnwindSafe};
@@ -33,7 +32,8 @@ use std::time::Duration;
 use chrono::Local;
 use clap::Parser;
 use net_basics::address::{self, Address};
-use net_basics::{connection, explain, server_log::ClientLog};
+use net_basics::server_log::{self, ClientLog};
+use net_basics::{connection, explain};
 
 // The lesson's pieces: the reference answers, or with `--features mine` your own exercises.
 #[cfg_attr(not(feature = "mine"), path = "../solutions/ex03_socket2_listener.rs")]
@@ -69,17 +69,13 @@ fn main() {
     let args = Args::parse();
     // ①–④ create, SO_REUSEADDR (Unix), bind, listen(127 as in the lesson) — exercise 3. A name may
     // stand for several addresses: the first that works is used, as std's `bind` does.
-    let opened = args.addr.try_each(|addr| open_listener(addr, 127));
-    let opened = opened.unwrap_or_else(|(addr, err)| {
-        eprintln!("{}", explain::bind_error(addr, &err));
+    let opened = address::listen(&args.addr, |addr| open_listener(addr, 127));
+    let (listener, said) = opened.unwrap_or_else(|why| {
+        eprintln!("{why}"); // e.g. the port is taken: by whom, and what to do
         process::exit(1)
     });
-    // Port 0 lets the OS choose: say where we really listen, at once, so a client can connect.
-    let (listener, addr) = (opened.value, opened.addr);
-    let addr = listener.local_addr().unwrap_or(addr); // a bound socket knows its address
-    let mut said = format!("listening on {addr}\n");
-    // A name: what it stood for. A wildcard: which addresses of this machine clients can use.
-    said += &address::listening_notes(&args.addr, addr, &opened.failed);
+    // Say where we really listen (port 0: the OS chose), at once, so a client can connect; for
+    // a name, what it stood for; for a wildcard, which addresses of this machine clients can use.
     print(said.as_bytes());
     let (max, idle) = (args.max_clients, args.idle_timeout);
     loop {
@@ -92,9 +88,9 @@ fn main() {
         if CONNECTED.fetch_add(1, SeqCst) >= max as usize {
             // Too many: say why in one line, and close so that the client can read it.
             CONNECTED.fetch_sub(1, SeqCst);
-            let why = format!("already serving the most clients allowed (--max-clients {max})");
-            print(format!("[{peer}] refused: {why}\n").as_bytes());
-            connection::turn_away(stream, format!("server busy: {why}; try again later\n"));
+            let refusal = server_log::refused(max);
+            print(format!("[{peer}] {}\n", refusal.line).as_bytes());
+            connection::turn_away(stream, refusal.tell_client);
             continue;
         }
         if let Err(err) = thread::Builder::new().spawn(move || {
@@ -124,20 +120,15 @@ fn serve(stream: &TcpStream, peer: SocketAddr, idle: Duration) -> String {
     // TCP does not always tell when a peer is gone (a cable pulled, a machine off): a read
     // timeout turns a silence into an error, WouldBlock or TimedOut, that handle_client returns.
     let _ = stream.set_read_timeout((!idle.is_zero()).then_some(idle)); // 0: no timeout
-    let silent = format!("silent for {} s (--idle-timeout)", idle.as_secs_f64()); // 0.3 s
-    let closing = |reason: String| {
-        let _ = writeln!(&*stream, "closing: {reason}"); // tell the client (it may not listen)
-        format!("closed: {reason}")
-    };
-    let why = match handle_client(stream, &mut out) {
-        Ok(1) => "disconnected after 1 timestamp".to_owned(),
-        Ok(n) => format!("disconnected after {n} timestamps"),
-        Err(err) if matches!(err.kind(), WouldBlock | TimedOut) => closing(silent),
-        Err(err) if err.kind() == InvalidData => closing(err.to_string()), // too long
-        Err(err) => format!("disconnected: {err}"), // e.g. reset: the client's machine cut it off
-    };
+    let result = handle_client(stream, &mut out);
+    // Why the client is gone, in words (src/server_log.rs): it left, it was silent past
+    // --idle-timeout, its line was too long (then it is told so), or its machine cut it off.
+    let farewell = server_log::farewell(&result, idle);
+    if let Some(words) = &farewell.tell_client {
+        let _ = (&*stream).write_all(words.as_bytes()); // tell the client (it may not listen)
+    }
     let _ = out.flush(); // a line handle_client left unflushed comes before the last one
-    format!("{}{why}\n", out.prefix())
+    format!("{}{}\n", out.prefix(), farewell.line)
 }
 
 /// Writes whole lines to stdout at once; if stdout is gone (`| head -1`) or full, stops (exit 1).

@@ -7,13 +7,17 @@
 //!
 //! Example 04 gives each client a thread; this server gives each a *task*, a state machine that
 //! tokio polls when the client's socket has something (epoll on Linux): ONE thread runs them all
-//! (one more prints). The rest is example 04's: decoder, lines, options, one-sentence errors.
+//! (one more prints). The rest is example 04's, and so are the lines it prints: the decoder, the
+//! names and the wildcard's list, the clock notes, the options, the one-sentence errors.
 
 use std::{net::SocketAddr, panic, process, sync::Arc, time::Duration};
 
+use chrono::Local;
 use clap::Parser;
-use net_basics::async_stdout::{Prefixed, print};
-use net_basics::{explain, serving};
+use net_basics::address::{self, Address};
+use net_basics::async_stdout::{ToPrinter, print};
+use net_basics::server_log::{self, ClientLog};
+use net_basics::{connection, explain};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
@@ -33,9 +37,8 @@ use ex07_async_time_server::handle_client;
 async fn main() {
     let args = Args::parse();
     stop_on_panic();
-    let listener = listen(args.addr); // exercise 3's listener, handed to tokio
-    let addr = listener.local_addr().unwrap_or(args.addr); // a bound socket knows its address
-    print(format!("listening on {addr}\n").as_bytes()).await;
+    let (listener, said) = listen(&args.addr); // exercise 3's listener, handed to tokio
+    print(said.as_bytes()).await; // `listening on …`, and what example 04 says after it
     let (max, shown) = (args.max_clients, args.idle_timeout);
     let idle = Some(shown)
         .filter(|idle| !idle.is_zero())
@@ -50,7 +53,7 @@ async fn main() {
             continue;
         };
         let Ok(place) = Arc::clone(&places).try_acquire_owned() else {
-            tokio::spawn(refuse(stream, peer, max)); // too many: say why, and close
+            refuse(stream, peer, max).await; // too many: say why, and close
             continue;
         };
         // ⑥ A task for this client: `spawn` returns at once, and the loop accepts the next.
@@ -65,34 +68,42 @@ async fn main() {
 /// ⑥ One client, as a task: exercise 7's `handle_client` reads until the end of the stream, or
 /// until the client is silent for `idle`, and prints each message. Returns the last line.
 async fn serve(mut stream: TcpStream, peer: SocketAddr, idle: Duration, shown: Duration) -> String {
-    let mut out = Prefixed::new(format!("[{peer}] "));
+    // Example 04's writer: `[PEER] ` before each line, a clock note after each timestamp; its
+    // lines go to a printing thread, so that no task waits while stdout is slow.
+    let clock = || Local::now().naive_local();
+    let mut out = ClientLog::new(format!("[{peer}] "), ToPrinter::default(), clock);
     let _ = out.write_all(b"connected\n").await; // into memory; printed by `flush`
     let _ = out.flush().await;
     let result = handle_client(&mut stream, &mut out, idle).await;
-    let farewell = serving::farewell(&result, shown); // the words of example 04
-    if let Some(words) = farewell.tell_client {
+    let farewell = server_log::farewell(&result, shown); // the words of example 04
+    if let Some(words) = &farewell.tell_client {
         let _ = stream.write_all(words.as_bytes()).await; // tell the client (it may not listen)
     }
-    format!("[{peer}] {}\n", farewell.line)
+    let _ = out.flush().await; // a line handle_client left unflushed comes before the last one
+    format!("{}{}\n", out.prefix(), farewell.line)
 }
 
-/// A client past `--max-clients`: told why in one line, and closed.
-async fn refuse(mut stream: TcpStream, peer: SocketAddr, max: u32) {
-    let busy = serving::busy(max);
-    let told = stream.write_all(busy.as_bytes());
-    let _ = tokio::time::timeout(Duration::from_secs(1), told).await; // it may never read
-    drop(stream);
-    let why = serving::refused_because(max);
-    print(format!("[{peer}] refused: {why}\n").as_bytes()).await;
+/// A client past `--max-clients`: told why, and closed as example 04 closes it — our end of
+/// stream after the line, then what the client sends read and dropped until it closes, so that
+/// the close is not a reset (src/connection.rs) — on a short-lived thread of its own.
+async fn refuse(stream: TcpStream, peer: SocketAddr, max: u32) {
+    let refusal = server_log::refused(max);
+    print(format!("[{peer}] {}\n", refusal.line).as_bytes()).await;
+    match stream.into_std() {
+        Ok(stream) => connection::turn_away(stream, refusal.tell_client),
+        Err(err) => eprintln!("[{peer}] closed without a reason: {err}"),
+    }
 }
 
-/// The lesson's time server, on tokio: prints every timestamp its clients send.
+/// The lesson's time server, on tokio: prints every timestamp its clients send, beside its clock.
 #[derive(Parser)]
+#[command(bin_name = "07_async_time_server")] // not `07_async_time_server.exe` on Windows
 #[command(after_help = "Then, in a second terminal: cargo run --example 05_time_client")]
 struct Args {
-    /// Where to listen: an IP address of this machine and a port (port 0: any free port)
+    /// Where to listen: an IP address of this machine (0.0.0.0: all of them) or a name such as
+    /// localhost, and a port (port 0: any free port)
     #[arg(default_value = "127.0.0.1:8000", value_parser = explain::socket_address)]
-    addr: SocketAddr,
+    addr: Address,
     /// How many clients may be connected at once; past it, a new client is told so and closed
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     max_clients: u32,
@@ -101,20 +112,23 @@ struct Args {
     idle_timeout: Duration,
 }
 
-/// ①–④ exercise 3's `open_listener` (create, SO_REUSEADDR, bind, listen(127)), then handed to
-/// tokio, which wants it non-blocking: its tasks must never wait inside a system call.
-fn listen(addr: SocketAddr) -> TcpListener {
-    let listener = open_listener(addr, 127).unwrap_or_else(|err| {
-        eprintln!("{}", explain::bind_error(addr, &err));
-        process::exit(1)
-    });
+/// ①–④ exercise 3's `open_listener` (create, SO_REUSEADDR, bind, listen(127)) on the first
+/// address that works, as example 04 does, then handed to tokio, which wants it non-blocking:
+/// its tasks must never wait inside a system call. Returns it, and the lines to say.
+fn listen(typed: &Address) -> (TcpListener, String) {
+    let opened = address::listen(typed, |addr| open_listener(addr, 127));
+    let (listener, said) = opened.unwrap_or_else(|why| stop(&why)); // e.g. the port is taken
     let tokio_listener = listener
         .set_nonblocking(true)
         .and_then(|()| TcpListener::from_std(listener));
-    tokio_listener.unwrap_or_else(|err| {
-        eprintln!("cannot listen on {addr}: {err}");
-        process::exit(1)
-    })
+    let why = |err| format!("cannot hand the listener to tokio: {err}");
+    (tokio_listener.unwrap_or_else(|err| stop(&why(err))), said)
+}
+
+/// Says why the server cannot start, and stops it.
+fn stop(why: &str) -> ! {
+    eprintln!("{why}");
+    process::exit(1)
 }
 
 /// A panic is a bug (or a `todo!()` of exercise 7): stop the server after its message, as

@@ -11,7 +11,9 @@
 
 use std::fmt;
 use std::io;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, SocketAddr, TcpListener};
+
+use crate::explain;
 
 /// An address from the command line: what was typed, and the socket addresses it stands for —
 /// one for an IP address, one or more for a name, in the order to try them.
@@ -263,6 +265,29 @@ pub fn wildcard_note(
     Some(lines)
 }
 
+/// ①–④ for a time server: `open` (exercise 3's `open_listener`) on each address of `typed` in
+/// turn until one works, as std's `bind` does. Returns the listener and what the server says
+/// first, one line each: `listening on ADDR` — where it really listens, with the port the OS
+/// chose for port 0, so that a client can connect — then [`listening_notes`]. If no address
+/// works: the sentence that says why the last one failed ([`explain::bind_error`]).
+///
+/// ```
+/// use std::net::TcpListener;
+/// use net_basics::address::{Address, listen};
+/// let typed = Address::from("127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap()); // a literal
+/// let (listener, said) = listen(&typed, TcpListener::bind).expect("a free port on loopback");
+/// assert_eq!(said, format!("listening on {}\n", listener.local_addr().unwrap()));
+/// ```
+pub fn listen(
+    typed: &Address,
+    open: impl FnMut(SocketAddr) -> io::Result<TcpListener>,
+) -> Result<(TcpListener, String), String> {
+    let opened = (typed.try_each(open)).map_err(|(addr, err)| explain::bind_error(addr, &err))?;
+    let bound = opened.value.local_addr().unwrap_or(opened.addr); // a bound socket knows it
+    let said = format!("listening on {bound}\n") + &listening_notes(typed, bound, &opened.failed);
+    Ok((opened.value, said))
+}
+
 /// What a server says after `listening on BOUND`, one line each (each ending in `\n`; empty
 /// if there is nothing to say): the addresses of `typed` it could not listen on first
 /// (`failed`), what a name stood for ([`Address::lookup_note`]), and on a wildcard address the
@@ -471,6 +496,39 @@ mod tests {
         let ip = Address::from(addr("[::1]:8000"));
         assert_eq!(ip.lookup_note(""), None, "an IP address needs no note");
         assert_eq!(ip.to_string(), "[::1]:8000");
+    }
+
+    #[test]
+    fn listen_says_where_it_listens_what_failed_first_and_why_nothing_worked() {
+        let name = Address::looked_up("here", 0, vec![addr("[::1]:0"), addr("127.0.0.1:0")]);
+        let refused = || io::Error::from(io::ErrorKind::AddrNotAvailable);
+        let (listener, said) = listen(&name, |at| {
+            if at.is_ipv6() {
+                Err(refused())
+            } else {
+                TcpListener::bind(at)
+            }
+        })
+        .expect("the second address works");
+        let bound = listener
+            .local_addr()
+            .expect("a bound listener has an address");
+        assert_ne!(bound.port(), 0, "the port the OS chose, not 0");
+        let lines: Vec<&str> = said.lines().collect();
+        assert_eq!(lines[0], format!("listening on {bound}"));
+        assert!(
+            lines[1].starts_with("(could not listen on [::1]:0: ")
+                && lines[1].ends_with("; tried the next address)"),
+            "{said}"
+        );
+        assert!(
+            lines[2].starts_with("here is a name: the OS looked it up")
+                && lines[2].contains(&format!("first it could bind, {bound}, only")),
+            "{said}"
+        );
+        assert_eq!(lines.len(), 3, "{said}");
+        let why = listen(&name, |_| Err(refused())).expect_err("no address works");
+        assert_eq!(why, explain::bind_error(addr("127.0.0.1:0"), &refused()));
     }
 
     #[test]

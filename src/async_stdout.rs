@@ -19,9 +19,11 @@ use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
 use std::task::{Context, Poll, Waker};
 use std::thread;
 
+use chrono::NaiveDateTime;
 use tokio::io::AsyncWrite;
 
 use crate::explain;
+use crate::server_log::ClientLog;
 
 /// How many bytes may wait for the printer; a task with more waits until they are printed.
 pub const MAX_QUEUED: usize = 1 << 20;
@@ -113,49 +115,87 @@ pub async fn print(lines: &[u8]) {
     poll_fn(|cx| poll_queue(cx, lines)).await
 }
 
-/// One client's output: each line gets the prefix `[PEER] `; `flush` hands the lines written
-/// since the last flush (the lines of one read) to the printer at once: lines never mix.
-pub struct Prefixed {
-    prefix: String,
-    batch: Vec<u8>,
+/// The printing thread, as the writer of a [`ClientLog`]: one client's lines as example 04
+/// prints them — the prefix `[PEER] `, the clock note after each timestamp (the same code,
+/// `src/server_log.rs`) — from a task that never blocks.
+///
+/// `ClientLog::new(prefix, ToPrinter::default(), clock)` is an `AsyncWrite`: a write goes into
+/// memory (the log's batch, noted at once: formatting never waits), and `flush` hands the lines
+/// written since the last flush (those of one read) to the printer at once, so that lines never
+/// mix — waiting, at an `.await`, only while the printer's queue is full.
+#[derive(Debug, Default)]
+pub struct ToPrinter {
+    /// What the log's flushes wrote, not yet taken by the printer.
+    lines: Vec<u8>,
 }
 
-impl Prefixed {
-    /// A writer whose lines start with `prefix`, e.g. `[127.0.0.1:50412] `.
-    pub fn new(prefix: String) -> Prefixed {
-        Prefixed {
-            prefix,
-            batch: Vec::new(),
-        }
+/// In memory: never fails, never waits.
+impl Write for ToPrinter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.lines.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
-impl AsyncWrite for Prefixed {
+impl<C: FnMut() -> NaiveDateTime + Unpin> AsyncWrite for ClientLog<ToPrinter, C> {
     fn poll_write(
         self: Pin<&mut Self>,
         _cx: &mut Context<'_>,
         bytes: &[u8],
     ) -> Poll<io::Result<usize>> {
-        let Prefixed { prefix, batch } = self.get_mut();
-        for piece in bytes.split_inclusive(|&byte| byte == b'\n') {
-            if batch.is_empty() || batch.ends_with(b"\n") {
-                batch.extend_from_slice(prefix.as_bytes());
-            }
-            batch.extend_from_slice(piece);
-        }
-        Poll::Ready(Ok(bytes.len())) // into memory: takes everything, at once
+        Poll::Ready(Write::write(self.get_mut(), bytes)) // into memory: takes everything, at once
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let this = self.get_mut();
-        if !this.batch.is_empty() {
-            std::task::ready!(poll_queue(cx, &this.batch));
-            this.batch.clear();
+        let log = self.get_mut();
+        Write::flush(log)?; // the batch, with its notes, into `lines`: in memory
+        let out = log.get_mut();
+        if !out.lines.is_empty() {
+            std::task::ready!(poll_queue(cx, &out.lines));
+            out.lines.clear();
         }
         Poll::Ready(Ok(()))
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         self.poll_flush(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncWriteExt;
+
+    #[tokio::test]
+    async fn a_tasks_pieces_are_noted_in_memory_and_wait_for_the_flush() {
+        let now = NaiveDateTime::parse_from_str("2026-12-06 10:00:00.5", "%Y-%m-%d %H:%M:%S%.f")
+            .expect("a test time");
+        let mut log = ClientLog::new("[p] ", ToPrinter::default(), || now);
+        for piece in [
+            "client time: 2026-12",
+            "-06 10:00:03\n",
+            "not a timestamp: \"x\"\n",
+        ] {
+            // `AsyncWriteExt::write_all`, as exercise 7's `handle_client` writes.
+            AsyncWriteExt::write_all(&mut log, piece.as_bytes())
+                .await
+                .expect("into memory");
+        }
+        assert!(
+            log.get_mut().lines.is_empty(),
+            "nothing leaves before the flush"
+        );
+        // Through the log, not the printer: what the flush would hand over.
+        Write::flush(&mut log).expect("into memory");
+        assert_eq!(
+            String::from_utf8_lossy(&log.get_mut().lines),
+            "[p] client time: 2026-12-06 10:00:03 (3 s ahead of this server)\n\
+             [p] not a timestamp: \"x\"\n"
+        );
     }
 }

@@ -29,9 +29,11 @@ use std::time::{Duration, Instant};
 /// connection, "any recv call on the remote side of the circuit will fail with
 /// WSAECONNRESET"). So, as Microsoft's "shutdown function" page advises for a graceful close:
 /// send, `shutdown` the sending side, read until the peer closes (0 bytes), then close.
-/// What we read is thrown away: it was not for us.
+/// What we read is thrown away: it was not for us. A non-blocking socket (one from an async
+/// runtime, as in example 07) is made blocking first: the waits are reads with a timeout.
 pub fn refuse(mut stream: &TcpStream, line: &str, wait: Duration) {
     let give_up = Instant::now() + wait;
+    let _ = stream.set_nonblocking(false); // if it fails, the reads below end at once
     let _ = stream.set_write_timeout(Some(wait)); // fails only for a zero wait: then no timeout
     let _ = stream.write_all(line.as_bytes()); // into an empty send queue: at once
     let _ = stream.shutdown(Shutdown::Write); // our end of stream follows the line
@@ -176,6 +178,23 @@ mod tests {
         (client, server)
     }
 
+    /// `refuse(server, "server busy: full\n", 5 s)` on a thread of its own.
+    fn refuse_on_a_thread(server: TcpStream) -> std::thread::JoinHandle<()> {
+        std::thread::spawn(move || refuse(&server, "server busy: full\n", Duration::from_secs(5)))
+    }
+
+    /// What the refused `client` reads until the end of the stream (at most 10 s).
+    fn told(client: &mut TcpStream) -> String {
+        let mut told = String::new();
+        client
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("a read timeout");
+        client
+            .read_to_string(&mut told)
+            .expect("an orderly end of stream (FIN), not a reset, after the line");
+        told
+    }
+
     #[test]
     fn a_refused_client_reads_the_line_then_an_orderly_end_of_stream() {
         let (mut client, server) = pair();
@@ -184,17 +203,8 @@ mod tests {
             .expect("send before the refusal");
         // Wait until our timestamp has reached the server: the case that would end in a reset.
         while server.peek(&mut [0u8; 1]).expect("peek") == 0 {}
-        let refusing = std::thread::spawn(move || {
-            refuse(&server, "server busy: full\n", Duration::from_secs(5))
-        });
-        let mut told = String::new();
-        client
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("a read timeout");
-        client
-            .read_to_string(&mut told)
-            .expect("an orderly end of stream (FIN), not a reset, after the line");
-        assert_eq!(told, "server busy: full\n");
+        let refusing = refuse_on_a_thread(server);
+        assert_eq!(told(&mut client), "server busy: full\n");
         // A client that writes once more before it notices: the refusing side still reads (and
         // throws away), so that write brings no reset either.
         client
@@ -207,6 +217,23 @@ mod tests {
             "still an orderly end of stream, not a reset: {after:?}"
         );
         drop(client); // the refusing side reads our end of stream and stops waiting
+        refusing.join().expect("refuse returns");
+    }
+
+    #[test]
+    fn a_non_blocking_socket_is_refused_as_politely() {
+        // As example 07 hands it over from tokio: still non-blocking. Without waiting for the
+        // client's end of stream, the close would come with our timestamp unread: a reset.
+        let (mut client, server) = pair();
+        server
+            .set_nonblocking(true)
+            .expect("non-blocking, as tokio's sockets are");
+        client.write_all(b"2026-12-06 10:00:00\n").expect("send");
+        let refusing = refuse_on_a_thread(server);
+        std::thread::sleep(Duration::from_millis(50)); // the refusal reads, and waits for us
+        assert_eq!(told(&mut client), "server busy: full\n");
+        assert!(!refusing.is_finished(), "it waits for our end of stream");
+        drop(client);
         refusing.join().expect("refuse returns");
     }
 

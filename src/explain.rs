@@ -451,7 +451,31 @@ fn ipv4_mapped(addr: SocketAddr) -> Option<Ipv4Addr> {
 /// let text = net_basics::explain::connect_error(addr, &err);
 /// assert!(text.starts_with("could not connect to 127.0.0.1:8000: connection refused"));
 /// ```
+///
+/// The wildcard address (`0.0.0.0`, `[::]`), which a server prints when it listens on all of
+/// its addresses, is not a destination: "MUST NOT be sent, except as a source address" (RFC 1122,
+/// 3.2.1.3, for `{0, 0}`); "must not be used as the destination address of IPv6 packets" (RFC
+/// 4291, 2.5.2). A client that tried it is told which address to use instead — not to start a
+/// server there — whatever the OS answered (Linux and macOS take it for this machine, and refuse
+/// when no server listens on its port here; Windows refuses the address): the answer says
+/// nothing about the teacher's server.
+///
+/// ```
+/// # use std::io;
+/// # let err = io::Error::from(io::ErrorKind::ConnectionRefused);
+/// let text = net_basics::explain::connect_error("0.0.0.0:8000".parse().unwrap(), &err);
+/// assert!(text.contains("0.0.0.0 is not an address to connect to: use one the server lists"));
+/// ```
 pub fn connect_error(addr: SocketAddr, err: &io::Error) -> String {
+    let ip = ipv4_mapped(addr).map_or(addr.ip(), IpAddr::V4);
+    if ip.is_unspecified() {
+        let here = if ip.is_ipv4() { "127.0.0.1" } else { "[::1]" };
+        return format!(
+            "could not connect to {addr}: {} is not an address to connect to: use one the \
+             server lists (or {here} on the same machine; see book chapter 1)",
+            bracketed_ip(addr)
+        );
+    }
     match err.kind() {
         io::ErrorKind::ConnectionRefused => {
             // The address the server should listen on. The server refuses an IPv4 address
@@ -642,9 +666,14 @@ pub fn goodbye(
             let fin = u64::from(cfg!(any(target_os = "linux", target_os = "android")));
             match unsent().map(|unsent| unsent.saturating_sub(fin)) {
                 Some(unsent) if unsent > 0 => Err(never_delivered(addr, unsent, sent, waited)),
-                Some(_) => Ok(Some(format!("{open}, but all we sent reached it{words}"))),
+                // Acknowledged by the server machine's TCP: in its receive buffer, maybe not
+                // read by the server (connection::unsent_bytes). Say only that.
+                Some(_) => Ok(Some(format!(
+                    "{open}, but all we sent reached the server's machine{words}"
+                ))),
                 None => Ok(Some(format!(
-                    "{open} (this system cannot tell whether all we sent reached it){words}"
+                    "{open} (this system cannot tell whether all we sent reached the server's \
+                     machine){words}"
                 ))),
             }
         }
@@ -884,6 +913,34 @@ mod tests {
     }
 
     #[test]
+    fn the_wildcard_address_is_no_destination_whatever_the_os_answered() {
+        // A student copies `listening on 0.0.0.0:8000` into the client. Linux refuses (no server
+        // on this machine's port) or even connects; Windows: WSAEADDRNOTAVAIL.
+        for kind in [
+            io::ErrorKind::ConnectionRefused,
+            io::ErrorKind::AddrNotAvailable,
+            io::ErrorKind::TimedOut,
+        ] {
+            for (target, shown, here) in [
+                ("0.0.0.0:8000", "0.0.0.0", "127.0.0.1"),
+                ("[::]:8000", "[::]", "[::1]"),
+                ("[::ffff:0.0.0.0]:8000", "[::ffff:0.0.0.0]", "127.0.0.1"),
+            ] {
+                let text = connect_error(addr(target), &io::Error::from(kind));
+                assert!(
+                    text == format!(
+                        "could not connect to {target}: {shown} is not an address to connect \
+                         to: use one the server lists (or {here} on the same machine; see book \
+                         chapter 1)"
+                    ),
+                    "{kind:?}, {target}: not `start a server there`, but which address to use \
+                     (RFC 1122, 3.2.1.3): {text}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn a_reset_means_the_server_went_away() {
         let text = connection_lost(
             addr("127.0.0.1:8000"),
@@ -1076,7 +1133,8 @@ mod tests {
         assert_eq!(
             note,
             Ok(Some(
-                "the server at 127.0.0.1:8000 did not close within 2 s, but all we sent reached it"
+                "the server at 127.0.0.1:8000 did not close within 2 s, but all we sent reached \
+                 the server's machine"
                     .to_owned()
             ))
         );

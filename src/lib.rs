@@ -28,10 +28,10 @@
 //! of the time service, and how a timestamp compares with the server's clock), [`explain`]
 //! (command-line arguments read, and errors turned into one sentence a beginner can act on),
 //! [`address`] (names looked up, wildcard addresses and this machine's interfaces),
-//! [`server_log`] (what the server prints about each client), [`serving`] (what the time
-//! servers say when they refuse or close a client) and [`connection`] (a refusal that keeps its
-//! words, the bytes still queued to send). With the feature `async` (step 7), `async_stdout`
-//! prints from async tasks without blocking their thread.
+//! [`server_log`] (what the time servers print about each client: the clock notes, why it left
+//! or was refused) and [`connection`] (a refusal that keeps its words, the bytes still queued to
+//! send). With the feature `async` (step 7), `async_stdout` prints the same lines from async
+//! tasks without blocking their thread.
 
 pub mod address;
 #[cfg(feature = "async")]
@@ -39,7 +39,6 @@ pub mod async_stdout;
 pub mod connection;
 pub mod explain;
 pub mod server_log;
-pub mod serving;
 pub mod time_protocol;
 
 /// The book's pages as doctests: `cargo test` compiles every Rust snippet in `book/src/`.

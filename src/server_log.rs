@@ -13,9 +13,14 @@
 //! problem that NTP solves. The lines stay exactly what `handle_client` wrote; the note comes
 //! after them, so a student's own `handle_client` (`--features mine`) gets the notes too.
 //!
+//! When the client is gone, [`farewell`] words the server's last line about it; a client past
+//! `--max-clients` gets [`refused`]'s. Example 04 (a thread per client) and example 07 (a task
+//! per client, chapter 7) print these same lines: they are written once, here.
+//!
 //! [`clock_note`]: crate::time_protocol::clock_note
 
-use std::io::{self, Write};
+use std::io::{self, ErrorKind, Write};
+use std::time::Duration;
 
 use chrono::{NaiveDateTime, Timelike};
 
@@ -99,6 +104,12 @@ impl<W: Write, C: FnMut() -> NaiveDateTime> ClientLog<W, C> {
     /// The writer the lines went to.
     pub fn into_inner(self) -> W {
         self.out
+    }
+
+    /// The writer the lines go to, to take what a flush wrote (example 07 hands it to its
+    /// printing thread: `net_basics::async_stdout`).
+    pub fn get_mut(&mut self) -> &mut W {
+        &mut self.out
     }
 
     /// If `bytes` starts with the line last noted (`client time: …\n`, the same text, in the
@@ -211,10 +222,137 @@ impl<W: Write, C: FnMut() -> NaiveDateTime> Write for ClientLog<W, C> {
     }
 }
 
+/// How a client's connection ended, in words: the server's last line about it, and what the
+/// client is told first, if anything (a client that left is told nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Farewell {
+    /// The server's last line about this client, without its `[PEER] ` and `\n`.
+    pub line: String,
+    /// A line to send the client before its connection is closed (ending in `\n`).
+    pub tell_client: Option<String>,
+}
+
+/// The farewell for what `handle_client` returned (exercise 4's, or exercise 7's): how many
+/// timestamps, when the client closed; the idle timeout (`WouldBlock` or `TimedOut`: how a read
+/// timeout shows on Unix and on Windows, and what exercise 7 returns), `idle` being
+/// `--idle-timeout`; a line too long (`InvalidData`); or another error, such as a reset.
+///
+/// ```
+/// use std::io;
+/// use std::time::Duration;
+/// use net_basics::server_log::farewell;
+///
+/// let idle = Duration::from_millis(300);
+/// assert_eq!(farewell(&Ok(1), idle).line, "disconnected after 1 timestamp");
+/// let silent = farewell(&Err(io::ErrorKind::TimedOut.into()), idle);
+/// assert_eq!(silent.line, "closed: silent for 0.3 s (--idle-timeout)");
+/// assert_eq!(silent.tell_client.as_deref(), Some("closing: silent for 0.3 s (--idle-timeout)\n"));
+/// ```
+pub fn farewell(result: &io::Result<usize>, idle: Duration) -> Farewell {
+    let closing = |reason: String| Farewell {
+        tell_client: Some(format!("closing: {reason}\n")), // the client may not listen
+        line: format!("closed: {reason}"),
+    };
+    let left = |line: String| Farewell {
+        line,
+        tell_client: None,
+    };
+    match result {
+        Ok(1) => left("disconnected after 1 timestamp".to_owned()),
+        Ok(n) => left(format!("disconnected after {n} timestamps")),
+        Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => closing(
+            format!("silent for {} s (--idle-timeout)", idle.as_secs_f64()), // 0.3 s
+        ),
+        Err(err) if err.kind() == ErrorKind::InvalidData => closing(err.to_string()), // too long
+        Err(err) => left(format!("disconnected: {err}")), // e.g. reset: its machine cut it off
+    }
+}
+
+/// A client turned away because `--max-clients` are connected: the server's line about it
+/// (without its `[PEER] ` and `\n`), and the line the client is told before the close
+/// ([`crate::connection::turn_away`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// `refused: already serving the most clients allowed (--max-clients MAX)`.
+    pub line: String,
+    /// `server busy: …; try again later\n`, which our client shows as the reason.
+    pub tell_client: String,
+}
+
+/// What the server prints, and tells the client, when it turns a client away.
+///
+/// ```
+/// let refusal = net_basics::server_log::refused(2);
+/// assert_eq!(refusal.line, "refused: already serving the most clients allowed (--max-clients 2)");
+/// assert!(refusal.tell_client.starts_with("server busy: already serving the most clients"));
+/// ```
+pub fn refused(max_clients: u32) -> Refusal {
+    let why = format!("already serving the most clients allowed (--max-clients {max_clients})");
+    Refusal {
+        line: format!("refused: {why}"),
+        tell_client: format!("server busy: {why}; try again later\n"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::cell::Cell;
+
+    #[test]
+    fn a_reset_is_reported_and_the_client_is_told_nothing() {
+        let reset = farewell(&Err(ErrorKind::ConnectionReset.into()), Duration::ZERO);
+        assert!(reset.line.starts_with("disconnected: "), "{reset:?}");
+        assert_eq!(reset.tell_client, None);
+    }
+
+    #[test]
+    fn a_line_too_long_is_told_to_the_client() {
+        let too_long = io::Error::from(crate::time_protocol::LineTooLong);
+        let said = farewell(&Err(too_long), Duration::ZERO);
+        assert!(said.line.starts_with("closed: line too long"), "{said:?}");
+        assert!(
+            said.tell_client
+                .is_some_and(|line| line.starts_with("closing: line too long"))
+        );
+    }
+
+    #[test]
+    fn counts_read_as_english() {
+        for (count, line) in [
+            (0, "disconnected after 0 timestamps"),
+            (1, "disconnected after 1 timestamp"),
+            (2, "disconnected after 2 timestamps"),
+        ] {
+            assert_eq!(farewell(&Ok(count), Duration::ZERO).line, line);
+        }
+    }
+
+    #[test]
+    fn a_silent_client_is_told_the_timeout_as_given_and_a_windows_timeout_counts_too() {
+        // A read timeout is WouldBlock on Unix and TimedOut on Windows (std's `set_read_timeout`).
+        for kind in [ErrorKind::WouldBlock, ErrorKind::TimedOut] {
+            let said = farewell(&Err(kind.into()), Duration::from_secs(60));
+            assert_eq!(said.line, "closed: silent for 60 s (--idle-timeout)");
+            assert_eq!(
+                said.tell_client.as_deref(),
+                Some("closing: silent for 60 s (--idle-timeout)\n")
+            );
+        }
+    }
+
+    #[test]
+    fn a_refused_client_is_told_the_same_reason_the_server_prints() {
+        let refusal = refused(1024);
+        let why = refusal
+            .line
+            .strip_prefix("refused: ")
+            .expect("the line's start");
+        assert_eq!(
+            refusal.tell_client,
+            format!("server busy: {why}; try again later\n")
+        );
+    }
 
     fn at(text: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").expect("a test time")

@@ -22,8 +22,9 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 /// The path of a built example, e.g. `example("04_time_server")`: `04_time_server.exe` on
 /// Windows (`EXE_SUFFIX`), `04_time_server` elsewhere.
 ///
-/// In `tests/async_server.rs`, which runs step 4's server tests (faults.rs, time_service.rs) as
-/// its modules, the time server is step 7's: there `04_time_server` means `07_async_time_server`.
+/// In `tests/async_server.rs`, which runs step 4's server tests (faults.rs, time_service.rs,
+/// classroom.rs) as its modules, the time server is step 7's: there `04_time_server` means
+/// `07_async_time_server`.
 pub fn example(name: &str) -> PathBuf {
     let name = match name {
         "04_time_server" if module_path!().starts_with("async_server::") => "07_async_time_server",
