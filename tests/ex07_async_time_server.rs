@@ -10,6 +10,7 @@
 //!
 //! `cargo test --features async --test ex07_async_time_server` (the feature builds tokio).
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::io;
@@ -36,8 +37,17 @@ const T1: &str = "2026-11-25 09:50:00";
 const T2: &str = "2026-11-25 09:50:01";
 const T3: &str = "2026-11-25 09:50:02";
 
+// How long the tests wait for `handle_client` (tests/common/patience.rs: well within the
+// progress view's hang limit, so a wrong answer's message is seen).
+#[path = "common/patience.rs"]
+mod patience;
+
 /// How long one run of `handle_client` may take before the test gives up on it.
-const PATIENCE: Duration = Duration::from_secs(5);
+const PATIENCE: Duration = patience::LONGEST;
+/// How long `handle_client`'s polls may hold the thread in one test, all runs together. A task
+/// that only waits at `.await`s holds it for microseconds per read; one that sleeps or blocks
+/// holds it for as long as it sleeps, and is stopped here, before the test runs out of time.
+const HOLDING: Duration = patience::OUTPUT;
 /// An idle timeout no test reaches, for the tests about something else.
 const NEVER: Duration = Duration::from_secs(3600);
 /// How often the fake connection lets itself be read after it said "end of stream" (0 bytes).
@@ -107,6 +117,7 @@ impl AsyncRead for Connection {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
+        stop_if_blocking();
         {
             let mut seen = lock(&self.seen);
             if seen.flushed < seen.written.len() {
@@ -197,6 +208,7 @@ impl AsyncWrite for Terminal {
         cx: &mut Context<'_>,
         bytes: &[u8],
     ) -> Poll<io::Result<usize>> {
+        stop_if_blocking();
         if !self.now_ready(cx) {
             return Poll::Pending;
         }
@@ -253,8 +265,11 @@ impl<F: Future> Future for Timed<F> {
     type Output = F::Output;
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let started = Instant::now();
+        POLL_STARTED.set(Some(started));
         let polled = self.inner.as_mut().poll(cx);
+        POLL_STARTED.set(None);
         let took = started.elapsed();
+        HELD.set(HELD.get() + took);
         let mut busy = self
             .busy
             .lock()
@@ -263,6 +278,35 @@ impl<F: Future> Future for Timed<F> {
         busy.longest = busy.longest.max(took);
         busy.polls += 1;
         polled
+    }
+}
+
+thread_local! {
+    /// How long the polls of `handle_client` held this test's thread so far (the runtime is a
+    /// current-thread one: its tasks run on the test's thread).
+    static HELD: Cell<Duration> = const { Cell::new(Duration::ZERO) };
+    /// When the poll running now began.
+    static POLL_STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// Called by the fakes each time the task touches them: stops a task that has held the thread
+/// for longer than HOLDING in this test (a blocking call inside it), with the rule it broke.
+fn stop_if_blocking() {
+    let now = POLL_STARTED
+        .get()
+        .map_or(Duration::ZERO, |started| started.elapsed());
+    let held = HELD.get() + now;
+    if held > HOLDING {
+        HELD.set(Duration::ZERO); // one message is enough
+        panic!(
+            "handle_client's task held the thread for {held:.1?} in this test ({now:.1?} in the \
+             poll running now) without reaching an `.await` that waits — a task that waits with \
+             `.await` holds it for microseconds per read. On an async runtime all tasks take \
+             turns on the same thread(s) and switch only at an `.await`: `std::thread::sleep` or \
+             a blocking `std::io` call inside a task stops EVERY client on its thread. Wait with \
+             `.await` instead (`tokio::time::sleep(…).await`, `tokio::time::timeout`) — see book \
+             chapter 7, 'No blocking inside a task'"
+        );
     }
 }
 
@@ -808,13 +852,21 @@ fn two_clients(slow: &str) -> TwoClients {
             NEVER,
         );
         let b_finished = async {
-            let _ = b.await;
+            if let Err(join_error) = b.await {
+                if join_error.is_panic() {
+                    std::panic::resume_unwind(join_error.into_panic());
+                }
+            }
             started.elapsed()
         };
         let b_done = tokio::time::timeout(PATIENCE, b_finished)
             .await
             .unwrap_or_else(|_| panic!("client B was not served within {PATIENCE:?}"));
-        let _ = tokio::time::timeout(PATIENCE, a).await;
+        if let Ok(Err(join_error)) = tokio::time::timeout(PATIENCE, a).await {
+            if join_error.is_panic() {
+                std::panic::resume_unwind(join_error.into_panic());
+            }
+        }
         let busy = *busy_a.lock().unwrap_or_else(|poison| poison.into_inner());
         (busy, b_done)
     });

@@ -7,7 +7,13 @@
 # Its first line says what it is:
 #
 #   // wrong: <the mistake>. expect: "<a fragment the test output must contain>"
+#   // wrong (rustc): <the mistake>. expect: "<a fragment of rustc's error>"
 #   // right: <how it differs from solutions/exNN_*.rs>
+#
+# (A "wrong (rustc)" answer is one the tests catch by not compiling: exercise 7's test hands the
+# student's future to tokio::spawn, which needs it to be Send, so a std Mutex guard held across an
+# .await is rustc's error. Every other answer must compile.) An exercise whose tests need cargo
+# features (`features = "…"` in exercises/info.toml: "async" for step 7) is built with them.
 #
 # Each one is copied over exercises/exNN_*.rs in a scratch copy of the crate
 # ($CARGO_TARGET_DIR/wrong-answers/crate, default target/wrong-answers/crate, built in its own
@@ -99,6 +105,12 @@ for file in "${files[@]}"; do
     [[ -f tests/$stem.rs ]] || { problems+=("$name: no tests/${exercise}_*.rs"); continue; }
     first=$(head -n 1 "$file")
     case $first in
+    "// wrong (rustc): "*)
+        kind=rustc
+        fragment=$(sed -nE '1s/.* expect: "(.*)"[[:space:]]*$/\1/p' "$file")
+        [[ -n $fragment ]] || { problems+=("$name: its first line has no expect: \"…\""); continue; }
+        wrong=$((wrong + 1))
+        ;;
     "// wrong: "*)
         kind=wrong
         fragment=$(sed -nE '1s/.* expect: "(.*)"[[:space:]]*$/\1/p' "$file")
@@ -115,7 +127,25 @@ for file in "${files[@]}"; do
         ;;
     esac
     cp "$file" "$crate/exercises/$stem.rs"
-    if ! (cd "$crate" && timeout "$BUILD_TIMEOUT" cargo test --test "$stem" --no-run) >"$log" 2>&1; then
+    features=$(awk -v stem="stem = \"$stem\"" '$0 == "[[exercises]]" { on = 0 } $0 == stem { on = 1 }
+        on && /^features = / { gsub(/^features = "|"$/, ""); print }' exercises/info.toml)
+    built=0
+    (cd "$crate" && timeout "$BUILD_TIMEOUT" cargo test --test "$stem" ${features:+--features "$features"} --no-run) >"$log" 2>&1 && built=1
+    if [[ $kind == rustc ]]; then
+        if ((built)); then
+            problems+=("$name: it compiled, but it is a mistake rustc must refuse ($(head -n 1 "$file"))")
+            echo "  ✘ $name: COMPILED (rustc should refuse it)"
+        elif grep -qF -- "$fragment" "$log"; then
+            caught=$((caught + 1))
+            echo "  ✔ $name: refused by rustc, which says \"$fragment\""
+        else
+            problems+=("$name: refused by rustc, but without \"$fragment\":
+$(grep -m 1 -A 6 -E '^error' "$log" || tail -n 8 "$log")")
+            echo "  ✘ $name: refused by rustc, but without \"$fragment\""
+        fi
+        continue
+    fi
+    if ((!built)); then
         problems+=("$name: does not compile (a corpus answer must compile):
 $(grep -m 1 -A 6 -E '^error' "$log" || tail -n 8 "$log")")
         echo "  ✘ $name: does not compile"

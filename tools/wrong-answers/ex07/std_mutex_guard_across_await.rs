@@ -1,4 +1,4 @@
-// wrong: a std::sync::Mutex guard (the time of the last byte, for the idle check) kept across the read's .await: the future is not Send, so tokio::spawn refuses it. expect: "future cannot be sent between threads safely"
+// wrong (rustc): a std::sync::Mutex guard (the time of the last byte, for the idle check) kept across the read's .await: the future is not Send, so tokio::spawn refuses it. expect: "future cannot be sent between threads safely"
 //! Exercise 7: the time server's per-client task, in async Rust — book chapter 7.
 
 use std::io;
