@@ -31,7 +31,7 @@
 #                stops), and whether it died
 # Writes $OUT_DIR/results.tsv, results.md (the table) and rss.svg (matplotlib; pip-installed
 # into $OUT_DIR/venv when python3 lacks it). With BOOK=1 also listings/output/threads-vs-tasks.md
-# (and .tsv) and book/src/07-rss.svg.
+# (and .tsv) and book/src/07-rss.svg (and 07-rss.zh-CN.svg, the Chinese edition's).
 #
 # Loopback only; every wait is bounded; it stops only the processes it started.
 set -euo pipefail
@@ -301,6 +301,7 @@ if ! python3 -c 'import matplotlib' 2>/dev/null; then
     python=$OUT_DIR/venv/bin/python
 fi
 "$python" tools/scripts/plot_rss.py "$OUT_DIR/results.tsv" "$OUT_DIR/rss.svg"
+"$python" tools/scripts/plot_rss.py "$OUT_DIR/results.tsv" "$OUT_DIR/rss.zh-CN.svg" zh-CN
 
 echo
 column -t -s $'\t' "$OUT_DIR/results.tsv"
@@ -310,7 +311,8 @@ if [[ ${BOOK:-0} == 1 ]]; then
     cp "$OUT_DIR/results.md" listings/output/threads-vs-tasks.md
     cp "$OUT_DIR/results.tsv" listings/output/threads-vs-tasks.tsv
     cp "$OUT_DIR/rss.svg" book/src/07-rss.svg
-    echo "wrote listings/output/threads-vs-tasks.md (and .tsv) and book/src/07-rss.svg"
+    cp "$OUT_DIR/rss.zh-CN.svg" book/src/07-rss.zh-CN.svg
+    echo "wrote listings/output/threads-vs-tasks.md (and .tsv) and book/src/07-rss.svg (and .zh-CN.svg)"
 fi
 # A server that died lost what it had not printed; one that lived must have printed everything.
 if awk -F '\t' '$12 == "NO" && $13 !~ /then it died/ { bad = 1 } END { exit !bad }' "$OUT_DIR/results.tsv"; then
