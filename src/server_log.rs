@@ -9,9 +9,9 @@
 //! ```
 //!
 //! — each line with the client's address in front, and each timestamp compared with the
-//! server's own clock when it arrived ([`clock_note`]): the class sees whose clock is off, the
-//! problem that NTP solves. The lines stay exactly what `handle_client` wrote; the note comes
-//! after them, so a student's own `handle_client` (`--features mine`) gets the notes too.
+//! server's own clock when the server read it ([`clock_note`]): the class sees whose clock is
+//! off, the problem that NTP solves. The lines stay exactly what `handle_client` wrote; the note
+//! comes after them, so a student's own `handle_client` (`--features mine`) gets the notes too.
 //!
 //! When the client is gone, [`farewell`] words the server's last line about it; a client past
 //! `--max-clients` gets [`refused`]'s. Example 04 (a thread per client) and example 07 (a task
@@ -28,8 +28,10 @@ use crate::time_protocol::{ClockNote, TIMESTAMP_LEN, Timestamp};
 
 /// One client's output: every line gets `prefix` in front, and every `client time: …` line a
 /// [`clock_note`] after it, comparing it with `clock()` — read once per batch (the lines between
-/// two flushes: those of one read from the client), at its first timestamp: the moment those
-/// bytes arrived. `flush` writes the batch to `out` in one `write_all` and flushes `out`: one
+/// two flushes: those of one read from the client), when `handle_client` ends the batch's first
+/// `client time: …` line: after the read that brought those bytes returned, not when they
+/// reached the machine (bytes that waited in the socket's buffer meet a later clock).
+/// `flush` writes the batch to `out` in one `write_all` and flushes `out`: one
 /// client's lines never mix with another's, and it costs one system call per read, not per line.
 ///
 /// ```

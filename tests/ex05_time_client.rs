@@ -4,8 +4,9 @@
 //! The fake clock is as unkind as a real one: its readings have nanoseconds, as real readings do,
 //! so an answer that prints them (or rounds them) fails; and they are local times that differ
 //! from UTC, so an answer that prints UTC fails. They are this machine's local times where its
-//! zone is not UTC; on a machine whose zone is UTC (a CI runner) they carry Beijing's offset
-//! (UTC+8, the lesson's zone) instead. The fake connection takes only part of what one `write` offers, as a socket whose send
+//! zone is not UTC; on a machine whose zone is UTC (a CI runner) the tests set their own zone to
+//! Beijing's (UTC+8, the lesson's zone; on Windows, where chrono does not read `TZ`, the times
+//! only carry Beijing's offset). The fake connection takes only part of what one `write` offers, as a socket whose send
 //! buffer is nearly full does.
 //!
 //! `send_timestamps` runs on its own thread with a time limit: a fixed sleep or a loop that never
@@ -61,9 +62,12 @@ const NANOS: [u32; 4] = [987_654_321, 1, 500_000_000, 999_999_999];
 const WRITE_SIZES: [usize; 5] = [usize::MAX, 5, 1, 13, 2];
 
 /// The local time whose wall clock shows `wall`: what must be sent. In this machine's zone when
-/// that is not UTC there (a real `DateTime<Local>`); else with Beijing's offset, UTC+8, so that
-/// its UTC time, 8 hours earlier, still differs and `naive_utc()` or `Utc` shows the wrong hour.
+/// that is not UTC there (a real `DateTime<Local>`), so that its UTC time still differs and
+/// `naive_utc()` or `Utc` shows the wrong hour. Where the zone is UTC, [`beijing_if_utc`] makes
+/// this test program's zone Beijing's, UTC+8 (on Unix); else (Windows, whose zone chrono does not
+/// read from `TZ`) the time carries Beijing's offset without being in the machine's zone.
 fn local(wall: NaiveDateTime) -> DateTime<Local> {
+    beijing_if_utc();
     match Local.from_local_datetime(&wall).single() {
         Some(time) if time.offset().local_minus_utc() != 0 => time,
         _ => {
@@ -73,8 +77,41 @@ fn local(wall: NaiveDateTime) -> DateTime<Local> {
     }
 }
 
-/// Whether [`local`] gives times with an offset that is not this machine's (its zone is UTC).
+/// Where this machine's zone is UTC (a CI runner), sets `TZ=CST-8` (Beijing, no summer time; a
+/// POSIX zone that needs no tz database) for this test program, once, before the fake clock's first
+/// reading: then its times are real `DateTime<Local>`s at +08:00, and chrono's arithmetic on them
+/// (`trunc_subsecs`, `with_nanosecond`, `+ Duration`), which recomputes the offset in the
+/// program's zone, keeps their wall time, as it does on a student's machine. On Windows chrono
+/// reads the zone from the OS, not from `TZ`: nothing is set.
+fn beijing_if_utc() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if cfg!(unix) {
+            // Asked on a thread of its own: chrono keeps each thread's zone for a second, and
+            // this one must see the new zone at once.
+            let utc = thread::spawn(|| {
+                let wall = self::wall((2026, 11, 25), (9, 50, 0), 0);
+                Local
+                    .from_local_datetime(&wall)
+                    .single()
+                    .is_none_or(|time| time.offset().local_minus_utc() == 0)
+            })
+            .join()
+            .unwrap_or(false);
+            if utc {
+                // SAFETY: std's own readers of the environment (chrono reads `TZ` with
+                // `std::env::var`) take the lock `set_var` takes; these tests call no C code that
+                // reads the environment (no name lookup, no `localtime`).
+                unsafe { std::env::set_var("TZ", "CST-8") };
+            }
+        }
+    });
+}
+
+/// Whether [`local`] gives times with an offset that is not this machine's (its zone is UTC, and
+/// this is Windows, see [`beijing_if_utc`]).
 fn borrowed_offset() -> bool {
+    beijing_if_utc();
     let wall = self::wall((2026, 11, 25), (9, 50, 0), 0);
     Local
         .from_local_datetime(&wall)

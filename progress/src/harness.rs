@@ -123,6 +123,11 @@ fn grade<'a>(
     out: &mut dyn Write,
 ) -> Vec<(&'a Exercise, Outcome)> {
     let solutions = cargo.features.iter().any(|f| f == "solutions");
+    // The file the tests include (their `#[cfg_attr(feature = "solutions", path = …)]` lines):
+    // the reference answer with `--features solutions`, else the student's.
+    let tested = |exercise: &Exercise| {
+        if solutions { format!("solutions/{}.rs", exercise.stem) } else { exercise.file() }
+    };
     let heading = if solutions {
         lang.say(
             "\ngrading each exercise on its own, with the reference answers (--features solutions):\n",
@@ -158,7 +163,8 @@ fn grade<'a>(
         } else {
             Outcome::NeedsFeatures(missing)
         };
-        let _ = out.write_all(view::line(lang, exercise, &outcome, columns).as_bytes());
+        let line = view::line_of(lang, exercise, &tested(exercise), &outcome, columns);
+        let _ = out.write_all(line.as_bytes());
         let _ = out.flush();
         report.push((*exercise, outcome));
     }
@@ -169,7 +175,7 @@ fn grade<'a>(
             let head = [
                 &exercise.number as &dyn std::fmt::Display,
                 &exercise.topic.pick(lang),
-                &exercise.file(),
+                &tested(exercise),
             ];
             text += &lang.say("\nExercise {0}, {1} — {2}\n", "\n练习 {0}，{1} —— {2}\n", &head);
             text += &details;
@@ -225,9 +231,9 @@ mod tests {
             std::env::temp_dir().join(format!("net-basics-harness-{}", std::process::id()));
         std::fs::create_dir_all(folder.join("tests")).unwrap();
         let cargo_script = "#!/bin/sh\necho \"$@\" >> cargo.log\ncase $3 in\n\
-             ex01_a) printf 'error: expected `;`\\n --> tests/../exercises/ex01_a.rs:3:9\\n\\n\
+             ex01_a) printf 'error: expected `;`\\n --> tests/../solutions/ex01_a.rs:3:9\\n\\n\
              error: could not compile `x`\\n' >&2; exit 101;;\n\
-             ex03_c) printf 'warning: unused variable: `x`\\n --> tests/../exercises/ex03_c.rs:2:9\\n\\n' >&2\n\
+             ex03_c) printf 'warning: unused variable: `x`\\n --> tests/../solutions/ex03_c.rs:2:9\\n\\n' >&2\n\
              echo '  Executable tests/ex03_c.rs (ex03_c)' >&2;;\n\
              *) echo \"  Executable tests/$3.rs ($3)\" >&2;;\nesac\n";
         let scripts = [
@@ -235,7 +241,7 @@ mod tests {
             ("ex02_b", "#!/bin/sh\necho 'test result: ok. 4 passed; 0 failed;'\n".into()),
             (
                 "ex03_c",
-                "#!/bin/sh\nprintf -- '---- t stdout ----\\nthread panicked at tests/../exercises/ex03_c.rs:5:5:\\n\
+                "#!/bin/sh\nprintf -- '---- t stdout ----\\nthread panicked at tests/../solutions/ex03_c.rs:5:5:\\n\
                  not yet implemented\\n\\nfailures:\\n\\ntest result: FAILED. 0 passed; 2 failed;\\n'; exit 101\n"
                     .into(),
             ),
@@ -274,22 +280,22 @@ mod tests {
         let _ = std::fs::remove_dir_all(&folder);
         let expected = "
 grading each exercise on its own, with the reference answers (--features solutions):
-  ✘ 1 t1  exercises/ex01_a.rs  (does not compile)
-  ✔ 2 t2  exercises/ex02_b.rs  (4 tests pass)
-  ✘ 3 t3  exercises/ex03_c.rs  (0/2 tests pass)
-  – 4 t4  exercises/ex04_d.rs  (not graded: needs --features async)
+  ✘ 1 t1  solutions/ex01_a.rs  (does not compile)
+  ✔ 2 t2  solutions/ex02_b.rs  (4 tests pass)
+  ✘ 3 t3  solutions/ex03_c.rs  (0/2 tests pass)
+  – 4 t4  solutions/ex04_d.rs  (not graded: needs --features async)
 
-Exercise 1, t1 — exercises/ex01_a.rs
-  It does not compile; rustc's first error, at exercises/ex01_a.rs:3:9:
+Exercise 1, t1 — solutions/ex01_a.rs
+  It does not compile; rustc's first error, at solutions/ex01_a.rs:3:9:
     error: expected `;`
-     --> exercises/ex01_a.rs:3:9
+     --> solutions/ex01_a.rs:3:9
 
-Exercise 3, t3 — exercises/ex03_c.rs
+Exercise 3, t3 — solutions/ex03_c.rs
   2 of 2 tests fail; the first: t
-    thread panicked at exercises/ex03_c.rs:5:5:
+    thread panicked at solutions/ex03_c.rs:5:5:
     not yet implemented
   rustc's warnings about your code (one may be the cause; `cargo test --test ex03_c` shows them in full):
-    exercises/ex03_c.rs:2:9: warning: unused variable: `x`
+    solutions/ex03_c.rs:2:9: warning: unused variable: `x`
 
 1/3 done
 Exercise 4 (t4) is graded with `cargo test --features async`.

@@ -79,9 +79,20 @@ pub fn columns(lang: Lang, exercises: &[Exercise]) -> Columns {
 
 /// One exercise's line in the list: `  ✔ 2 ports  exercises/ex02_port_ranges.rs  (9 tests pass)`.
 pub fn line(lang: Lang, exercise: &Exercise, outcome: &Outcome, columns: Columns) -> String {
+    line_of(lang, exercise, &exercise.file(), outcome, columns)
+}
+
+/// [`line`], naming `file` as the one graded (`solutions/…` when the tests include the reference
+/// answers; as long as `exercises/…`, so the columns stay).
+pub fn line_of(
+    lang: Lang,
+    exercise: &Exercise,
+    file: &str,
+    outcome: &Outcome,
+    columns: Columns,
+) -> String {
     let pad = |text: &str, width: usize| " ".repeat(width.saturating_sub(display_width(text)));
-    let (number, topic, file) =
-        (exercise.number.to_string(), exercise.topic.pick(lang), exercise.file());
+    let (number, topic) = (exercise.number.to_string(), exercise.topic.pick(lang));
     let mark = match outcome {
         Outcome::Passed { .. } => "✔",
         Outcome::NeedsFeatures(_) => "–",
@@ -110,7 +121,7 @@ pub fn line(lang: Lang, exercise: &Exercise, outcome: &Outcome, columns: Columns
         ),
     };
     let (pad_number, pad_topic, pad_file) =
-        (pad(&number, columns.0), pad(topic, columns.1), pad(&file, columns.2));
+        (pad(&number, columns.0), pad(topic, columns.1), pad(file, columns.2));
     let mut out =
         format!("  {mark} {pad_number}{number} {topic}{pad_topic}  {file}{pad_file}  {detail}\n");
     // Once it passes: what its tests cannot check here (another OS's rule), under its line.
