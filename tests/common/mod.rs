@@ -4,7 +4,7 @@
 //! Each test file that needs these does `mod common;` and uses what it needs.
 #![allow(dead_code)] // each test file uses a different part of this module
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdout, Command, ExitStatus, Output, Stdio};
@@ -169,8 +169,25 @@ pub fn stdout_nobody_reads() -> Stdio {
         .stderr(Stdio::null())
         .spawn()
         .expect("02_port_ranges --help starts");
-    let write_end = reader.stdin.take().expect("stdin was piped");
+    let mut write_end = reader.stdin.take().expect("stdin was piped");
     exit_within(&mut reader, "02_port_ranges --help");
+    // Wait until a write says so: under Wine a process is reported as exited a moment before its
+    // handles are closed (measured: 3 runs in 6 of example_03_listener.rs gave the example a pipe
+    // that still took bytes). Windows closes them first ("Terminating a Process", Microsoft
+    // Learn), Unix at exit. What this writes (a few newlines at most) nobody reads.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match write_end.write(b"\n") {
+            Err(err) if err.kind() == io::ErrorKind::BrokenPipe => break,
+            Err(err) => {
+                panic!("[test] a write to a pipe nobody reads failed with {err}, not BrokenPipe")
+            }
+            Ok(_) if Instant::now() < deadline => thread::sleep(Duration::from_millis(10)),
+            Ok(_) => {
+                panic!("[test] the pipe's reader exited 5 s ago, and the pipe still takes bytes")
+            }
+        }
+    }
     Stdio::from(write_end)
 }
 
