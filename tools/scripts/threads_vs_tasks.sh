@@ -6,6 +6,7 @@
 #   tools/scripts/threads_vs_tasks.sh            COUNTS="1000 5000" MODES=idle … to change a run
 #   BOOK=1 tools/scripts/threads_vs_tasks.sh     also writes the book's table and plot
 #   TABLE_ONLY=1 BOOK=1 tools/scripts/threads_vs_tasks.sh   only the table and plot, again
+#   PLOT=0 …                                     no plot (matplotlib is pip-installed otherwise)
 #
 # COUNTS  clients per run (default 1000 2000 5000 10000 15000 19900 20100: the last is past this
 #         machine's limit of open files per process, to show where each server stops)
@@ -292,7 +293,9 @@ awk -F '\t' '
 } >>"$OUT_DIR/results.md"
 
 python=python3
-if ! python3 -c 'import matplotlib' 2>/dev/null; then
+if [[ ${PLOT:-1} == 0 ]]; then # PLOT=0: no plot (and no matplotlib to install), e.g. offline
+    echo "PLOT=0: no plot"
+elif ! python3 -c 'import matplotlib' 2>/dev/null; then
     if [[ ! -x $OUT_DIR/venv/bin/python ]]; then
         echo "installing matplotlib into $OUT_DIR/venv (pip)…"
         python3 -m venv "$OUT_DIR/venv"
@@ -300,8 +303,10 @@ if ! python3 -c 'import matplotlib' 2>/dev/null; then
     fi
     python=$OUT_DIR/venv/bin/python
 fi
-"$python" tools/scripts/plot_rss.py "$OUT_DIR/results.tsv" "$OUT_DIR/rss.svg"
-"$python" tools/scripts/plot_rss.py "$OUT_DIR/results.tsv" "$OUT_DIR/rss.zh-CN.svg" zh-CN
+if [[ ${PLOT:-1} != 0 ]]; then
+    "$python" tools/scripts/plot_rss.py "$OUT_DIR/results.tsv" "$OUT_DIR/rss.svg"
+    "$python" tools/scripts/plot_rss.py "$OUT_DIR/results.tsv" "$OUT_DIR/rss.zh-CN.svg" zh-CN
+fi
 
 echo
 column -t -s $'\t' "$OUT_DIR/results.tsv"
