@@ -227,6 +227,7 @@ mod tests {
     #[test]
     fn every_exercise_is_reported_and_the_first_message_of_each_that_does_not_pass() {
         use std::os::unix::fs::PermissionsExt;
+        let _scripts = crate::scripts_lock();
         let folder =
             std::env::temp_dir().join(format!("net-basics-harness-{}", std::process::id()));
         std::fs::create_dir_all(folder.join("tests")).unwrap();

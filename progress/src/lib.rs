@@ -12,3 +12,12 @@ pub mod info;
 pub mod os;
 pub mod run;
 pub mod view;
+
+/// Taken by each test that writes shell scripts and runs them, for its whole run: a script still
+/// open for writing in a child that another test forked meanwhile cannot be run ("Text file
+/// busy", ETXTBSY, `man 2 execve`), and only these tests start programs.
+#[cfg(all(test, unix))]
+fn scripts_lock() -> std::sync::MutexGuard<'static, ()> {
+    static SCRIPTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SCRIPTS.lock().unwrap_or_else(|poison| poison.into_inner())
+}

@@ -550,19 +550,13 @@ mod tests {
         assert_eq!(finished_tests("running 2 tests\ntest c ... ok\ntest a_first ... "), ["c"]);
     }
 
-    /// Held by each test that writes shell scripts and runs them, for its whole run: a script
-    /// still open for writing in a child forked by another test meanwhile cannot be run
-    /// ("Text file busy", ETXTBSY, `man 2 execve`), and only these tests start programs.
-    #[cfg(unix)]
-    static SCRIPTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
     /// A cargo that builds for another OS (the Windows build's tests, run by Wine, find the
     /// Linux cargo) cannot grade here; one that does not start cannot either.
     #[cfg(target_os = "linux")]
     #[test]
     fn cargo_is_driven_only_where_it_builds_for_this_os() {
         use std::os::unix::fs::PermissionsExt;
-        let _scripts = SCRIPTS.lock().unwrap_or_else(|poison| poison.into_inner());
+        let _scripts = crate::scripts_lock();
         let folder = std::env::temp_dir().join(format!("net-basics-hosts-{}", std::process::id()));
         std::fs::create_dir_all(&folder).unwrap();
         let fake = |name: &str, host: &str| {
@@ -589,7 +583,7 @@ mod tests {
     #[test]
     fn each_outcome_from_a_fake_cargo_and_a_hang_is_killed_with_what_it_started() {
         use std::os::unix::fs::PermissionsExt;
-        let _scripts = SCRIPTS.lock().unwrap_or_else(|poison| poison.into_inner());
+        let _scripts = crate::scripts_lock();
         let folder =
             std::env::temp_dir().join(format!("net-basics-fake-cargo-{}", std::process::id()));
         std::fs::create_dir_all(folder.join("tests")).unwrap();
