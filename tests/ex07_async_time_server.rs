@@ -85,8 +85,8 @@ struct Seen {
     flushed_when_quiet: Vec<String>,
 }
 
-fn lock(seen: &Mutex<Seen>) -> MutexGuard<'_, Seen> {
-    seen.lock().unwrap_or_else(|poison| poison.into_inner())
+fn lock<T>(shared: &Mutex<T>) -> MutexGuard<'_, T> {
+    shared.lock().unwrap_or_else(|poison| poison.into_inner())
 }
 
 /// A client's connection, as tokio's `TcpStream` behaves: a read returns what has arrived, or
@@ -220,6 +220,7 @@ impl AsyncWrite for Terminal {
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        stop_if_blocking();
         if !self.now_ready(cx) {
             return Poll::Pending;
         }
@@ -270,10 +271,7 @@ impl<F: Future> Future for Timed<F> {
         POLL_STARTED.set(None);
         let took = started.elapsed();
         HELD.set(HELD.get() + took);
-        let mut busy = self
-            .busy
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner());
+        let mut busy = lock(&self.busy);
         busy.total += took;
         busy.longest = busy.longest.max(took);
         busy.polls += 1;
@@ -366,7 +364,7 @@ fn serve(what: &str, steps: Vec<Step>, chunk: usize, take: usize, idle: Duration
     let (joined, busy) = runtime().block_on(async {
         let (handle, busy) = spawn_client(connection, terminal, idle);
         let joined = tokio::time::timeout(PATIENCE, handle).await;
-        let busy = *busy.lock().unwrap_or_else(|poison| poison.into_inner());
+        let busy = *lock(&busy);
         (joined, busy)
     });
     let took = started.elapsed();
@@ -605,7 +603,9 @@ fn the_lines_of_each_read_are_flushed_before_the_next_read() {
     );
     assert_eq!(
         served.lines,
-        [format!("client time: {T1}"), format!("client time: {T2}")]
+        [format!("client time: {T1}"), format!("client time: {T2}")],
+        "two timestamps, 20 ms apart, are two lines — see book chapter 7 (and chapter 4, \
+         'Framing')"
     );
 }
 
@@ -643,7 +643,10 @@ fn a_read_error_is_returned_unchanged_after_what_was_received() {
     );
     assert!(
         served.unflushed_at_the_end.is_empty(),
-        "flush the last lines too"
+        "{:?} was written to `out` but never flushed: after the last write, before returning \
+         (the error too), call `out.flush().await` — see book chapter 7 (and chapter 4, \
+         'Flushing')",
+        served.unflushed_at_the_end
     );
 }
 
@@ -717,8 +720,11 @@ fn a_silent_client_is_closed_after_the_idle_timeout_and_nothing_is_lost() {
         served.result
     );
     assert!(
-        served.took >= Duration::from_millis(150),
-        "closed after {:?}: the client should get its whole idle time (0.2 s) first",
+        served.took >= Duration::from_millis(150)
+            && served.took < idle + Duration::from_millis(500),
+        "closed after {:.1?}, with an idle timeout of {idle:?}: a silent client gets exactly \
+         `idle` — the parameter, not a time of your own — before it is closed (here 0.2 s, \
+         give or take a busy machine) — see book chapter 7, 'The idle timeout'",
         served.took
     );
     assert_eq!(
@@ -733,7 +739,10 @@ fn a_silent_client_is_closed_after_the_idle_timeout_and_nothing_is_lost() {
     );
     assert!(
         served.unflushed_at_the_end.is_empty(),
-        "flush the last lines too"
+        "{:?} was written to `out` but never flushed: after the last write, before returning \
+         (the error too), call `out.flush().await` — see book chapter 7 (and chapter 4, \
+         'Flushing')",
+        served.unflushed_at_the_end
     );
 }
 
@@ -802,9 +811,23 @@ fn a_client_does_not_stall_another_client_on_the_same_thread() {
         slow.len(),
         last.b_done,
     );
+    assert!(
+        last.b_done < Duration::from_millis(500),
+        "client B's 3 timestamps were there after 20 ms, but its task ended only after {:.1?}: \
+         while client A waits for its next byte, the thread must serve B — wait for bytes with \
+         `.await`, never by blocking — see book chapter 7, 'No blocking inside a task'",
+        last.b_done
+    );
     assert_eq!(
         last.b_lines, 3,
-        "client B sent 3 timestamps and then closed: expected 3 lines"
+        "client B sent 3 timestamps and then closed: expected 3 lines, one per timestamp — see \
+         book chapter 7 (and chapter 4, 'Framing')"
+    );
+    assert_eq!(
+        last.a_result.as_ref().map_err(ToString::to_string),
+        Ok(&1),
+        "client A sent one timestamp a byte at a time, then closed: expected Ok(1) — see book \
+         chapter 7 (and chapter 4, 'Reading until the end')"
     );
 }
 
@@ -816,6 +839,8 @@ struct TwoClients {
     b_done: Duration,
     /// How many lines client B's task wrote.
     b_lines: usize,
+    /// What client A's `handle_client` returned.
+    a_result: io::Result<usize>,
 }
 
 fn two_clients(slow: &str) -> TwoClients {
@@ -840,7 +865,7 @@ fn two_clients(slow: &str) -> TwoClients {
         seen: Arc::clone(seen),
     };
     let started = Instant::now();
-    let (a, b_done) = runtime().block_on(async {
+    let (a, b_done, a_result) = runtime().block_on(async {
         let (a, busy_a) = spawn_client(
             Connection::new(a_steps, usize::MAX, &seen_a),
             terminal(&seen_a),
@@ -861,19 +886,36 @@ fn two_clients(slow: &str) -> TwoClients {
         };
         let b_done = tokio::time::timeout(PATIENCE, b_finished)
             .await
-            .unwrap_or_else(|_| panic!("client B was not served within {PATIENCE:?}"));
-        if let Ok(Err(join_error)) = tokio::time::timeout(PATIENCE, a).await {
-            if join_error.is_panic() {
-                std::panic::resume_unwind(join_error.into_panic());
+            .unwrap_or_else(|_| {
+                panic!(
+                    "client B's 3 timestamps were there after 20 ms, and its task had not ended \
+                     {PATIENCE:?} later — see book chapter 7, 'No blocking inside a task'"
+                )
+            });
+        let a_result = match tokio::time::timeout(PATIENCE, a).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(join_error)) if join_error.is_panic() => {
+                std::panic::resume_unwind(join_error.into_panic())
             }
-        }
-        let busy = *busy_a.lock().unwrap_or_else(|poison| poison.into_inner());
-        (busy, b_done)
+            Ok(Err(join_error)) => panic!("client A's task did not finish: {join_error}"),
+            Err(_elapsed) => panic!(
+                "client A sent one timestamp a byte at a time, then closed, and handle_client \
+                 had not returned {PATIENCE:?} later: a read of 0 bytes is the end of the \
+                 stream — see book chapter 7 (and chapter 4, 'Reading until the end')"
+            ),
+        };
+        let busy = *lock(&busy_a);
+        (busy, b_done, a_result)
     });
     let b_lines = String::from_utf8_lossy(&lock(&seen_b).written)
         .lines()
         .count();
-    TwoClients { a, b_done, b_lines }
+    TwoClients {
+        a,
+        b_done,
+        b_lines,
+        a_result,
+    }
 }
 
 #[test]
