@@ -378,17 +378,29 @@ pub fn reuse_address_means(os: &str) -> &'static str {
 
 /// A client to try a TCP server at `addr` with, from a second terminal on `os` (a value of
 /// `std::env::consts::OS`): `nc` on Unix; on Windows, which comes without `nc`, the lesson's own
-/// client, which sends one timestamp a second.
+/// client, which sends one timestamp a second. A server on a wildcard (`0.0.0.0`, `[::]`) is
+/// reached on loopback here: a client cannot connect to the wildcard (see [`connect_error`]).
 ///
 /// ```
 /// let addr = "127.0.0.1:8000".parse().unwrap(); // a literal: cannot fail
 /// assert_eq!(net_basics::explain::client_to_try("linux", addr), "nc 127.0.0.1 8000");
 /// ```
 pub fn client_to_try(os: &str, addr: SocketAddr) -> String {
+    let addr = SocketAddr::new(reachable_here(addr.ip()), addr.port());
     if os == "windows" {
         format!("cargo run --example 05_time_client -- {addr}")
     } else {
         format!("nc {} {}", addr.ip(), addr.port())
+    }
+}
+
+/// The address a client on this machine uses for a server on `ip`: loopback of the same family
+/// for a wildcard, which names no address to connect to; `ip` itself otherwise.
+fn reachable_here(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        other => other,
     }
 }
 
@@ -469,7 +481,7 @@ fn ipv4_mapped(addr: SocketAddr) -> Option<Ipv4Addr> {
 pub fn connect_error(addr: SocketAddr, err: &io::Error) -> String {
     let ip = ipv4_mapped(addr).map_or(addr.ip(), IpAddr::V4);
     if ip.is_unspecified() {
-        let here = if ip.is_ipv4() { "127.0.0.1" } else { "[::1]" };
+        let here = bracketed_ip(SocketAddr::new(reachable_here(ip), 0));
         return format!(
             "could not connect to {addr}: {} is not an address to connect to: use one the \
              server lists (or {here} on the same machine; see book chapter 1)",
@@ -773,6 +785,9 @@ mod tests {
         for os in ["linux", "macos", "freebsd"] {
             assert!(reuse_address_means(os).contains("TIME_WAIT"), "{os}");
             assert_eq!(client_to_try(os, addr("[::1]:9000")), "nc ::1 9000", "{os}");
+            // A wildcard is where the server listens, not an address to connect to.
+            assert_eq!(client_to_try(os, addr("0.0.0.0:9000")), "nc 127.0.0.1 9000", "{os}");
+            assert_eq!(client_to_try(os, addr("[::]:9000")), "nc ::1 9000", "{os}");
         }
         let windows = reuse_address_means("windows");
         assert!(
@@ -783,6 +798,10 @@ mod tests {
         assert_eq!(
             client_to_try("windows", addr("[::1]:9000")),
             "cargo run --example 05_time_client -- [::1]:9000"
+        );
+        assert_eq!(
+            client_to_try("windows", addr("0.0.0.0:9000")),
+            "cargo run --example 05_time_client -- 127.0.0.1:9000"
         );
     }
 
