@@ -339,7 +339,11 @@ fn permission_denied(os: &str, addr: SocketAddr, err: &io::Error) -> String {
         )
     } else if port >= 1024 {
         // Not the privileged-port rule: a security policy (SELinux, a sandbox) said no.
-        format!("cannot listen on {addr}: {err} — this system does not let this program use it")
+        format!(
+            "cannot listen on {addr}: {err} — this system does not let this program use it (a \
+             security policy such as SELinux or a sandbox decides this, not the port's number): \
+             try another port, such as {other} (see book chapter 2)"
+        )
     } else if os == "macos" {
         format!(
             "cannot listen on {addr}: permission denied — ports below 1024 are well-known ports \
@@ -835,6 +839,7 @@ mod tests {
         // Above 1024 on Unix it is not the privileged-port rule: no advice about 1024.
         let text = permission_denied("linux", addr("127.0.0.1:8000"), &denied);
         assert!(!text.contains("1024"), "{text}");
+        assert!(text.contains("such as 127.0.0.1:0"), "a next step: {text}");
     }
 
     #[test]
