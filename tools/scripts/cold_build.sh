@@ -87,14 +87,26 @@ seconds() {
     echo "$end - $start" | bc
 }
 
+# The stubs' tests fail, so `cargo test` exits non-zero on purpose; a time counts only if the
+# build finished and the tests ran (a failed build or fetch would be timed too, and far shorter).
+ran_tests() {
+    grep -q '^test result' "$WORK/last.log" && [[ -s $WORK/cpu ]] || {
+        echo "$1: cargo test ran no tests; its output:" >&2
+        tail -n 20 "$WORK/last.log" >&2
+        exit 1
+    }
+}
+
 if [[ -n $BASE ]]; then
     git clone --quiet "$ROOT" "$WORK/base" && git -C "$WORK/base" checkout --quiet "$BASE"
     (cd "$WORK/base" && cargo fetch --quiet)
     echo "the student's first cargo test, cold, whole command: base $(git -C "$WORK/base" rev-parse --short HEAD) vs HEAD $(git -C "$ROOT" rev-parse --short HEAD)"
     for ((round = 1; round <= ROUNDS; round++)); do
         b=$(seconds "$WORK/base" cargo test) && bcpu=$(cat "$WORK/cpu")
+        ran_tests base
         grep -E '^(test result|error: test failed)' "$WORK/last.log" | tail -2 | sed 's/^/    base: /'
         h=$(seconds "$WORK/crate" cargo test) && hcpu=$(cat "$WORK/cpu")
+        ran_tests head
         grep -E '^(test result|error: test failed|[0-9]+/[0-9]+ done)' "$WORK/last.log" | tail -3 | sed 's/^/    head: /'
         printf 'round %d: wall base %6.1f s  head %6.1f s (%+.1f s; target: head <= 30 s)   CPU base %6.1f s  head %6.1f s (%+.1f s)   load %s\n' \
             "$round" "$b" "$h" "$(echo "$h - $b" | bc)" "$bcpu" "$hcpu" "$(echo "$hcpu - $bcpu" | bc)" \

@@ -16,7 +16,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 crate=$root/target/ex07-mistakes/crate
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
+# A target dir of its own: cargo hashes a package by its path in the workspace, so the copy's
+# builds (wrong answers) in the main one would later pass for fresh builds of exercises/ there.
+export CARGO_TARGET_DIR=$root/target/ex07-mistakes/target
 export CARGO_TERM_COLOR=never RUST_BACKTRACE=0
 rm -rf "$crate" && mkdir -p "$crate"
 tar -C "$root" --exclude=./target --exclude=./.git --exclude=./book/book --exclude=node_modules \

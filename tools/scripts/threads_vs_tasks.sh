@@ -6,7 +6,7 @@
 #   tools/scripts/threads_vs_tasks.sh            COUNTS="1000 5000" MODES=idle … to change a run
 #   BOOK=1 tools/scripts/threads_vs_tasks.sh     also writes the book's table and plot
 #   TABLE_ONLY=1 BOOK=1 tools/scripts/threads_vs_tasks.sh   only the table and plot, again
-#   PLOT=0 …                                     no plot (matplotlib is pip-installed otherwise)
+#   PLOT=0 …                                     no plot (matplotlib is pip-installed otherwise); not with BOOK=1
 #
 # COUNTS  clients per run (default 1000 2000 5000 10000 15000 19900 20100: the last is past this
 #         machine's limit of open files per process, to show where each server stops)
@@ -38,6 +38,10 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
+if [[ ${BOOK:-0} == 1 && ${PLOT:-1} == 0 ]]; then
+    echo "BOOK=1 writes the book's plot too: run it without PLOT=0" >&2
+    exit 2
+fi
 COUNTS=${COUNTS:-"1000 2000 5000 10000 15000 19900 20100"}
 MODES=${MODES:-"idle active"}
 IDLE_SECONDS=${IDLE_SECONDS:-5}
@@ -218,7 +222,7 @@ run() {
                 for (p in got) if (!(p in want)) bad++
                 print bad + 0
             }' "$base.peers" "$base.out")
-        if [[ $printed == "$sent" && $wrong == 0 ]]; then once=yes; else once=NO; fi
+        if [[ $sent != 0 && $printed == "$sent" && $wrong == 0 ]]; then once=yes; else once=NO; fi
     fi
     # What the server said: its most frequent complaint (without the client's address), how
     # often, and the first line of a panic if it died of one.
