@@ -790,7 +790,11 @@ mod tests {
             assert!(reuse_address_means(os).contains("TIME_WAIT"), "{os}");
             assert_eq!(client_to_try(os, addr("[::1]:9000")), "nc ::1 9000", "{os}");
             // A wildcard is where the server listens, not an address to connect to.
-            assert_eq!(client_to_try(os, addr("0.0.0.0:9000")), "nc 127.0.0.1 9000", "{os}");
+            assert_eq!(
+                client_to_try(os, addr("0.0.0.0:9000")),
+                "nc 127.0.0.1 9000",
+                "{os}"
+            );
             assert_eq!(client_to_try(os, addr("[::]:9000")), "nc ::1 9000", "{os}");
         }
         let windows = reuse_address_means("windows");

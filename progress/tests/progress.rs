@@ -426,15 +426,17 @@ fn a_scratch_copy_as_a_student_changes_it() {
         }
         Err(seen.join("\n"))
     };
-    let first = wait_for(&|line| line.starts_with("[checked in"), Duration::from_secs(300));
+    let first = wait_for(&|line| line.starts_with("[checked in"), Duration::from_secs(300))
+        .map_err(|seen| format!("--watch never finished its first check within 300 s:\n{seen}"));
     let second = first.and_then(|_| {
         copy.write("exercises/ex02_port_ranges.rs", &copy.solution("ex02_port_ranges"));
         wait_for(&|line| line.starts_with("[checked in"), Duration::from_secs(60))
+            .map_err(|seen| format!("--watch did not check again within 60 s of the save:\n{seen}"))
     });
     let _ = watch.kill();
     let _ = watch.wait();
     copy.reset();
-    let screen = second.unwrap_or_else(|seen| panic!("--watch did not check again:\n{seen}"));
+    let screen = second.unwrap_or_else(|why| panic!("{why}"));
     let screen = screen.join("\n");
     assert_line(&screen, "✔ 2 ports", "exercises/ex02_port_ranges.rs", "tests pass)");
     assert_line(&screen, "✘ 1 IP addresses", "exercises/ex01_ip_lookup.rs", "/");
