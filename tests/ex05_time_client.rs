@@ -639,11 +639,14 @@ fn waits_interval_between_messages_and_no_more() {
             number + 1
         );
     }
-    let shortest = gaps.iter().min().copied().unwrap_or_default();
+    // The middle gap, not every gap: one may be long on a busy machine, most may not.
+    let mut sorted = gaps.clone();
+    sorted.sort();
+    let middle = sorted.get(sorted.len() / 2).copied().unwrap_or_default();
     assert!(
-        shortest < interval * 3 / 2 + Duration::from_millis(10),
-        "for {what}: the messages left {gaps:?} apart, each at least {:?}: that is more than \
-         the interval. Wait once, `interval`, between two messages — not twice, not \
+        middle < interval * 3 / 2 + Duration::from_millis(10),
+        "for {what}: the messages left {gaps:?} apart, most of them at least {:?}: that is more \
+         than the interval. Wait once, `interval`, between two messages — not twice, not \
          `interval` plus a second — {SEE}",
         interval * 3 / 2
     );
