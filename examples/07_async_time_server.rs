@@ -53,7 +53,7 @@ async fn main() {
             continue;
         };
         let Ok(place) = Arc::clone(&places).try_acquire_owned() else {
-            refuse(stream, peer, max).await; // too many: say why, and close
+            turn_away_client(stream, peer, max).await; // too many: say why, and close
             continue;
         };
         // ⑥ A task for this client: `spawn` returns at once, and the loop accepts the next.
@@ -86,7 +86,7 @@ async fn serve(mut stream: TcpStream, peer: SocketAddr, idle: Duration, shown: D
 /// A client past `--max-clients`: told why, and closed as example 04 closes it — our end of
 /// stream after the line, then what the client sends read and dropped until it closes, so that
 /// the close is not a reset (src/connection.rs) — on a short-lived thread of its own.
-async fn refuse(stream: TcpStream, peer: SocketAddr, max: u32) {
+async fn turn_away_client(stream: TcpStream, peer: SocketAddr, max: u32) {
     let refusal = server_log::refused(max);
     print(format!("[{peer}] {}\n", refusal.line).as_bytes()).await;
     match stream.into_std() {
